@@ -1,0 +1,44 @@
+package health.ehr.anchor;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A batch of record hashes whose Merkle root is anchored in AnchorRegistry. */
+@Entity
+@Table(name = "anchor_batch")
+public class MerkleBatch {
+    @Id
+    @JdbcTypeCode(SqlTypes.BINARY)
+    @Column(name = "batch_id")
+    public UUID batchId;
+
+    @Column(name = "merkle_root")
+    public String merkleRoot;
+
+    @Column(name = "leaf_count")
+    public int leafCount;
+
+    @Column(name = "status")
+    public String status;
+
+    @Column(name = "transaction_hash")
+    public String transactionHash;
+
+    @Column(name = "block_number")
+    public Long blockNumber;
+
+    @Column(name = "gas_used")
+    public Long gasUsed;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "anchored_at")
+    public Instant anchoredAt;
+}

@@ -1,0 +1,24 @@
+-- identity-service: the platform's parties (patients, practitioners, clinics, admins, auditors).
+-- party_id is the Keycloak subject of the party's user (for a clinic: its service account).
+CREATE TABLE party (
+    party_id     BINARY(16)   NOT NULL PRIMARY KEY,
+    role         VARCHAR(20)  NOT NULL,
+    email        VARCHAR(254) NOT NULL,
+    given_name   VARCHAR(100) NULL,
+    family_name  VARCHAR(100) NULL,
+    created_at   DATETIME(6)  NOT NULL,
+    UNIQUE KEY party_email (email)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Transactional outbox: rows written in the same transaction as the state they announce; the
+-- relay publishes them to Kafka in order and marks them published (at-least-once, consumers dedupe).
+CREATE TABLE outbox_event (
+    event_id     BINARY(16)   NOT NULL PRIMARY KEY,
+    topic        VARCHAR(100) NOT NULL,
+    partition_key VARCHAR(64) NOT NULL,
+    event_type   VARCHAR(100) NOT NULL,
+    payload      LONGTEXT     NOT NULL,
+    created_at   DATETIME(6)  NOT NULL,
+    published_at DATETIME(6)  NULL,
+    INDEX outbox_unpublished (published_at, created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

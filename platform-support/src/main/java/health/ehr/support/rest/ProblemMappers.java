@@ -1,0 +1,115 @@
+package health.ehr.support.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Maps every failure of a request to an RFC 9457 {@code application/problem+json} response, so
+ * that no caller ever sees a stack trace or an HTML error page. Unexpected errors are logged with
+ * an error id that the response repeats, and nothing else about them leaves the service.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response domain(DomainException e) {
+        return Problem.of(e.status(), e.slug(), e.getMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        return Problem.of(Response.Status.BAD_REQUEST, "validation", "The request has invalid fields.")
+                .withErrors(errors).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        String detail = "The request body is not valid JSON for this endpoint";
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+            return Problem.of(Response.Status.BAD_REQUEST, "malformed-body", detail + ".")
+                    .withErrors(List.of(new Problem.FieldError(field, "has the wrong type or format")))
+                    .toResponse();
+        }
+        return Problem.of(Response.Status.BAD_REQUEST, "malformed-body", detail + ".").toResponse();
+    }
+
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(Problem.of(Response.Status.UNAUTHORIZED, "unauthorized",
+                        "A valid bearer token from the realm 'ehr' is required.").toResponse())
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ehr\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return Problem.of(Response.Status.FORBIDDEN, "forbidden",
+                "The caller's role does not allow this operation.").toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        Response original = e.getResponse();
+        Response.StatusType status = original.getStatusInfo();
+        String slug = status.getReasonPhrase().toLowerCase().replaceAll("[^a-z]+", "-");
+        String detail = switch (status.getStatusCode()) {
+            case 404 -> "No resource at this path.";
+            case 405 -> "This method is not allowed here.";
+            case 406 -> "None of the accepted media types can be produced.";
+            case 413 -> "The request body is larger than the configured limit.";
+            case 415 -> "This media type is not supported here.";
+            default -> status.getStatusCode() >= 500 ? status.getReasonPhrase() + "." : safeDetail(e, status);
+        };
+        Response.ResponseBuilder builder = Response.fromResponse(
+                Problem.of(status, slug, detail).toResponse());
+        if (original.getHeaderString(HttpHeaders.ALLOW) != null) {
+            builder.header(HttpHeaders.ALLOW, original.getHeaderString(HttpHeaders.ALLOW));
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s", errorId);
+        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "internal",
+                "An unexpected error occurred; error id " + errorId + ".").toResponse();
+    }
+
+    private static String safeDetail(WebApplicationException e, Response.StatusType status) {
+        // The framework's own messages for 4xx are safe (no internals); keep them short.
+        String message = e.getMessage();
+        if (message == null || message.isBlank() || message.startsWith("HTTP ")) {
+            return status.getReasonPhrase() + ".";
+        }
+        return message.length() > 200 ? message.substring(0, 200) : message;
+    }
+
+    private static String fieldName(ConstraintViolation<?> v) {
+        // "create.request.email" (method, parameter, field) → "email"; a bare parameter keeps its name.
+        String path = v.getPropertyPath().toString();
+        String[] parts = path.split("\\.");
+        return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
+                : parts[parts.length - 1];
+    }
+}

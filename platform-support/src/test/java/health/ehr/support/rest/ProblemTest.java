@@ -1,0 +1,33 @@
+package health.ehr.support.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProblemTest {
+
+    @Test
+    void domainErrorsBecomeProblemJsonWithTheirStatus() {
+        Response response = new ProblemMappers().domain(DomainException.conflict("The e-mail is taken."));
+
+        assertEquals(409, response.getStatus());
+        assertEquals("application/problem+json", response.getMediaType().toString());
+        Problem problem = (Problem) response.getEntity();
+        assertEquals("Conflict", problem.title());
+        assertEquals("The e-mail is taken.", problem.detail());
+        assertEquals("https://ehr.health/problems/conflict", problem.type());
+    }
+
+    @Test
+    void pagesMapTheirItemsAndKeepTheirPosition() {
+        Page<Integer> page = new Page<>(List.of(1, 2), 3, 2, 9);
+
+        Page<String> mapped = page.map(i -> "#" + i);
+
+        assertEquals(List.of("#1", "#2"), mapped.items());
+        assertEquals(3, mapped.page());
+        assertEquals(9, mapped.total());
+    }
+}
