@@ -1,6 +1,7 @@
 package health.ehr.support.rest;
 
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /**
  * A rule of the domain that a request broke. The services throw its subclasses from their
@@ -10,11 +11,22 @@ public class DomainException extends RuntimeException {
 
     private final Response.Status status;
     private final String slug;
+    private final List<Problem.FieldError> errors;
 
     public DomainException(Response.Status status, String slug, String detail) {
+        this(status, slug, detail, null);
+    }
+
+    public DomainException(Response.Status status, String slug, String detail, List<Problem.FieldError> errors) {
         super(detail);
         this.status = status;
         this.slug = slug;
+        this.errors = errors;
+    }
+
+    /** Field-level errors, for validation failures found by the domain; may be null. */
+    public List<Problem.FieldError> errors() {
+        return errors;
     }
 
     public Response.Status status() {
@@ -43,6 +55,12 @@ public class DomainException extends RuntimeException {
     /** 400: the request is well-formed but its values are not acceptable. */
     public static DomainException badRequest(String detail) {
         return new DomainException(Response.Status.BAD_REQUEST, "bad-request", detail);
+    }
+
+    /** 400 naming one invalid field, like a bean-validation failure. */
+    public static DomainException invalidField(String field, String message) {
+        return new DomainException(Response.Status.BAD_REQUEST, "validation", "The request has invalid fields.",
+                List.of(new Problem.FieldError(field, message)));
     }
 
     /** 410: the object existed and is gone for good. */

@@ -27,7 +27,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response domain(DomainException e) {
-        return Problem.of(e.status(), e.slug(), e.getMessage()).toResponse();
+        return Problem.of(e.status(), e.slug(), e.getMessage()).withErrors(e.errors()).toResponse();
     }
 
     @ServerExceptionMapper
@@ -40,7 +40,10 @@ public class ProblemMappers {
                 .withErrors(errors).toResponse();
     }
 
-    @ServerExceptionMapper
+    @ServerExceptionMapper({JsonProcessingException.class, com.fasterxml.jackson.core.JsonParseException.class,
+            com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
+            com.fasterxml.jackson.databind.exc.InvalidFormatException.class,
+            com.fasterxml.jackson.databind.exc.ValueInstantiationException.class})
     public Response malformedJson(JsonProcessingException e) {
         String detail = "The request body is not valid JSON for this endpoint";
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
