@@ -13,7 +13,7 @@ class HealthResourceTest {
     @Test
     void isReadyWhenItsDatabaseAndKafkaAnswer() {
         given().when().get("/q/health/ready")
-                .then().statusCode(200)
+                .then().log().ifValidationFails().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("Database connections health check"))
                 .body("checks.name", hasItem("Kafka connection health check"));

@@ -1,0 +1,70 @@
+package health.ehr.identity.rest;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Past;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.LocalDate;
+import java.util.UUID;
+
+/** The bodies and answers of the registration endpoints. */
+public final class RegistrationRequests {
+
+    private RegistrationRequests() {
+    }
+
+    /** A patient's self-registration. */
+    public record PatientRegistration(
+            @NotBlank(message = "is required") @Email(message = "is not an e-mail address")
+            @Size(max = 254, message = "is longer than 254 characters") String email,
+            @NotBlank(message = "is required") @Size(max = 128, message = "is longer than 128 characters")
+            String password,
+            @NotBlank(message = "is required") @Size(max = 100, message = "is longer than 100 characters")
+            String givenName,
+            @NotBlank(message = "is required") @Size(max = 100, message = "is longer than 100 characters")
+            String familyName,
+            @NotNull(message = "is required") @Past(message = "must be in the past") LocalDate birthDate) {
+    }
+
+    /** A registered patient; {@code chainId} is the pseudonymous on-chain id. */
+    public record PatientRegistered(UUID patientId, String email, String givenName, String familyName,
+            String chainId, String controllerAddress) {
+    }
+
+    /** A practitioner's registration by an administrator. */
+    public record PractitionerRegistration(
+            @NotBlank(message = "is required") @Email(message = "is not an e-mail address")
+            @Size(max = 254, message = "is longer than 254 characters") String email,
+            @NotBlank(message = "is required") @Size(max = 128, message = "is longer than 128 characters")
+            String password,
+            @NotBlank(message = "is required") @Size(max = 100, message = "is longer than 100 characters")
+            String givenName,
+            @NotBlank(message = "is required") @Size(max = 100, message = "is longer than 100 characters")
+            String familyName,
+            @NotBlank(message = "is required") @Size(max = 64, message = "is longer than 64 characters")
+            String licenseNumber,
+            @NotBlank(message = "is required") @Size(max = 100, message = "is longer than 100 characters")
+            String specialty,
+            @NotBlank(message = "is required") @Size(max = 200, message = "is longer than 200 characters")
+            String organization) {
+    }
+
+    /** A registered practitioner (also the directory's entry, with e-mail). */
+    public record PractitionerView(UUID practitionerId, String email, String givenName, String familyName,
+            String licenseNumber, String specialty, String organization) {
+    }
+
+    /** A clinic's registration by an administrator. */
+    public record ClinicRegistration(
+            @NotBlank(message = "is required") @Size(max = 200, message = "is longer than 200 characters")
+            @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String name,
+            @NotBlank(message = "is required") @Email(message = "is not an e-mail address")
+            @Size(max = 254, message = "is longer than 254 characters") String contactEmail) {
+    }
+
+    /** A registered clinic with its client credentials; the secret is shown this once only. */
+    public record ClinicRegistered(UUID clinicId, String name, String clientId, String clientSecret) {
+    }
+}
