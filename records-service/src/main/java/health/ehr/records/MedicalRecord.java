@@ -38,6 +38,10 @@ public class MedicalRecord {
     @Column(name = "content_type")
     public String contentType;
 
+    /** The uploaded file's name, sanitised: no path separators, no control characters. */
+    @Column(name = "file_name")
+    public String fileName;
+
     @Column(name = "size")
     public long size;
 
@@ -47,6 +51,17 @@ public class MedicalRecord {
     @Column(name = "anchor_status")
     public String anchorStatus;
 
+    /** The record's streaming-AEAD keyset, wrapped by key-encryption key {@link #kekId}; null once erased. */
+    @Column(name = "wrapped_key")
+    public byte[] wrappedKey;
+
+    @Column(name = "kek_id")
+    public String kekId;
+
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /** When the record was crypto-shredded; null while it exists. */
+    @Column(name = "erased_at")
+    public Instant erasedAt;
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,6 +49,94 @@ public final class LocalStack {
 
     public static String serviceUrl(String portVariable, int defaultPort) {
         return "http://localhost:" + env(portVariable, Integer.toString(defaultPort));
+    }
+
+    /**
+     * Makes sure one of the platform's services runs, through the project's own script
+     * ({@code deploy/local/platform up NAME}, which starts it only if it is down and waits until it
+     * is ready). An existing jar is started as it is; without one, the script builds first.
+     */
+    public static void ensureService(String name) {
+        Path script = repositoryRoot().resolve("deploy/local/platform");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(script.toString(), "up", name)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
+            // Inside a build the reactor has just packaged the service: start that jar, build nothing.
+            if (Files.exists(repositoryRoot().resolve(name + "/target/quarkus-app/quarkus-run.jar"))) {
+                builder.environment().put("EHR_SKIP_BUILD", "1");
+            }
+            Process process = builder.start();
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("deploy/local/platform up " + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + script, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A freshly self-registered patient (through identity-service, which is started if needed). */
+    public static Party registerPatient() {
+        ensureService("identity-service");
+        String email = "patient-" + java.util.UUID.randomUUID().toString().substring(0, 12) + "@example.test";
+        String password = "Correct-Horse-9";
+        String body = "{\"email\":\"" + email + "\",\"password\":\"" + password
+                + "\",\"givenName\":\"Test\",\"familyName\":\"Patient\",\"birthDate\":\"1980-01-01\"}";
+        JsonNode created = post(serviceUrl("EHR_IDENTITY_PORT", 8081) + "/api/identity/patients", body, null);
+        return new Party(java.util.UUID.fromString(created.get("patientId").asText()), email, password,
+                userToken(email, password));
+    }
+
+    /** A practitioner registered by the seeded administrator (identity-service is started if needed). */
+    public static Party registerPractitioner() {
+        ensureService("identity-service");
+        String email = "doctor-" + java.util.UUID.randomUUID().toString().substring(0, 12) + "@example.test";
+        String password = "Correct-Horse-9";
+        String body = "{\"email\":\"" + email + "\",\"password\":\"" + password
+                + "\",\"givenName\":\"Test\",\"familyName\":\"Doctor\",\"licenseNumber\":\"T-1\","
+                + "\"specialty\":\"General practice\",\"organization\":\"Test Hospital\"}";
+        JsonNode created = post(serviceUrl("EHR_IDENTITY_PORT", 8081) + "/api/identity/practitioners", body,
+                userToken(ADMIN_EMAIL, ADMIN_PASSWORD));
+        return new Party(java.util.UUID.fromString(created.get("practitionerId").asText()), email, password,
+                userToken(email, password));
+    }
+
+    /** A registered party with a fresh access token. */
+    public record Party(java.util.UUID id, String email, String password, String token) {
+    }
+
+    private static JsonNode post(String url, String json, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(url + " is not reachable", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The checkout's root: the nearest folder above the working directory holding deploy/local/platform. */
+    public static Path repositoryRoot() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (dir != null && !Files.isExecutable(dir.resolve("deploy/local/platform"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("deploy/local/platform not found above " + System.getProperty("user.dir"));
+        }
+        return dir;
     }
 
     /** An access token for a user of realm {@code ehr}, through the password grant. */
