@@ -39,13 +39,14 @@ public class AccessPolicy {
         }
         if (caller.has(Role.PRACTITIONER) || caller.has(Role.CLINIC)) {
             String role = caller.has(Role.PRACTITIONER) ? Role.PRACTITIONER_NAME : Role.CLINIC_NAME;
-            if (consented(record.patientId, me, record.category, record.recordId)) {
-                return new Access(false, false, role);
-            }
+            // The local emergency grant first: it must work even while consent-service is away.
             if (caller.has(Role.PRACTITIONER) && emergencies.count(
                     "recordId = ?1 AND practitionerId = ?2 AND grantedUntil > ?3", record.recordId, me,
                     Instant.now()) > 0) {
                 return new Access(false, true, role);
+            }
+            if (consented(record.patientId, me, record.category, record.recordId)) {
+                return new Access(false, false, role);
             }
             throw DomainException.forbidden("No active consent covers this record.");
         }

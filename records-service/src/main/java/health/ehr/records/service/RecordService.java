@@ -179,7 +179,7 @@ public class RecordService {
                     throw new IOException(inner.getCause() != null ? inner.getCause() : inner);
                 }
             }
-            throw new IOException("object storage refused the upload: " + e.getMessage(), e);
+            throw new StorageUnavailable(e);
         } finally {
             ciphertext.close();
         }
@@ -435,6 +435,14 @@ public class RecordService {
             return new DomainException(Response.Status.BAD_REQUEST, "malformed-multipart",
                     "The multipart body is malformed: " + e.getMessage());
         }
+        if (e instanceof StorageUnavailable) {
+            LOG.warnf("object storage failed, nothing kept: %s", e.getCause().toString());
+            return new DomainException(Response.Status.SERVICE_UNAVAILABLE, "storage-unavailable",
+                    "Object storage did not accept the upload; nothing was stored. Try again.");
+        }
+        if (e instanceof RuntimeException runtime) {
+            return runtime; // a fault of the service itself: a 500 problem with an error id
+        }
         LOG.warnf("upload failed, nothing kept: %s", e.toString());
         return new DomainException(Response.Status.BAD_REQUEST, "upload-failed",
                 "The upload did not complete; nothing was stored.");
@@ -462,6 +470,13 @@ public class RecordService {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Object storage failed while the request stream itself was fine. */
+    static final class StorageUnavailable extends IOException {
+        StorageUnavailable(Throwable cause) {
+            super(cause);
         }
     }
 
