@@ -13,6 +13,14 @@ import org.hibernate.type.SqlTypes;
 @Entity
 @Table(name = "anchor_batch")
 public class MerkleBatch {
+
+    /** The anchor transaction is signed and persisted, not yet mined (or dropped by a reorg). */
+    public static final String SUBMITTED = "SUBMITTED";
+    /** Mined, waiting for the confirmation depth. */
+    public static final String MINED = "MINED";
+    /** Mined and past the confirmation depth: final, proofs can be trusted. */
+    public static final String ANCHORED = "ANCHORED";
+
     @Id
     @JdbcTypeCode(SqlTypes.BINARY)
     @Column(name = "batch_id")
@@ -41,4 +49,17 @@ public class MerkleBatch {
 
     @Column(name = "anchored_at")
     public Instant anchoredAt;
+
+    /** The transaction currently carrying this batch's root (a new one if an earlier one failed). */
+    @JdbcTypeCode(SqlTypes.BINARY)
+    @Column(name = "chain_tx_id")
+    public UUID chainTxId;
+
+    /** How often a reorg dropped this batch's anchor transaction before it became final. */
+    @Column(name = "reorg_count")
+    public int reorgCount;
+
+    /** Why the last anchor transaction failed, if one did. */
+    @Column(name = "failure")
+    public String failure;
 }

@@ -1,7 +1,9 @@
 package health.ehr.anchor.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Typed configuration of chain-anchor-service (prefix {@code anchor}); defaults in application.properties. */
 @ConfigMapping(prefix = "anchor")
@@ -10,15 +12,78 @@ public interface AnchorConfig {
     /** The Ethereum JSON-RPC endpoint. */
     String rpcUrl();
 
-    /** The chain id transactions are signed for. */
+    /** The chain id transactions are signed for; the node must serve this chain or the service is not ready. */
     long chainId();
+
+    /**
+     * The chain writer's private key (0x hex), from the secret {@code EHR_CHAIN_WRITER_KEY}. Only the
+     * dev and test profiles fall back to anvil's public dev key 1; production has no default.
+     */
+    String writerKey();
 
     /** A batch closes at this many leaves. */
     int batchMaxLeaves();
 
-    /** A batch closes at this age even when not full. */
+    /** A batch closes at this age (of its oldest leaf) even when not full. */
     Duration batchMaxAge();
 
-    /** Blocks on top of an anchor transaction before it counts as final. */
+    /** How often the batch closer looks for a batch to close. */
+    @WithDefault("200ms")
+    Duration batchPollInterval();
+
+    /** Blocks on top of a transaction's block before it counts as final (0: final when mined). */
     int confirmations();
+
+    /** How often pending transactions are broadcast, their receipts fetched and their depth checked. */
+    @WithDefault("500ms")
+    Duration txPollInterval();
+
+    /** A sent transaction not mined after this long is re-signed with the same nonce and higher fees. */
+    @WithDefault("30s")
+    Duration resubmitAfter();
+
+    /** How much a resubmission raises both EIP-1559 fees, in percent (nodes require at least 10). */
+    @WithDefault("25")
+    int feeBumpPercent();
+
+    /** Upper bound of {@code maxFeePerGas} in wei; fee bumping stops there. Empty: no bound. */
+    Optional<Long> maxFeePerGasWei();
+
+    /** Gas limit of a transaction = the node's estimate times this factor (room for state changes). */
+    @WithDefault("1.3")
+    double gasLimitMargin();
+
+    /** Timeout of each JSON-RPC call of the writer and the REST API. */
+    @WithDefault("10s")
+    Duration rpcTimeout();
+
+    /** Timeout of the readiness check's {@code eth_blockNumber}. */
+    @WithDefault("2s")
+    Duration readinessTimeout();
+
+    /** How often the chain command relay looks for commands to submit. */
+    @WithDefault("200ms")
+    Duration commandPollInterval();
+
+    /**
+     * Only events from these CloudEvents sources (e.g. {@code /records-service}) are applied; empty:
+     * every source. Tests set it so that they leave the shared topics' other traffic alone.
+     */
+    Optional<java.util.Set<String>> eventSources();
+
+    /** The platform's contracts on this chain. */
+    Contracts contracts();
+
+    /** Addresses of the deployed contracts (written by {@code contracts/scripts/deploy}). */
+    interface Contracts {
+
+        /** AnchorRegistry: Merkle roots ({@code EHR_CONTRACTS_ANCHOR_REGISTRY}). */
+        String anchorRegistry();
+
+        /** PatientRegistry: pseudonymous patient ids ({@code EHR_CONTRACTS_PATIENT_REGISTRY}). */
+        String patientRegistry();
+
+        /** ConsentRegistry: signed grants and revocations ({@code EHR_CONTRACTS_CONSENT_REGISTRY}). */
+        String consentRegistry();
+    }
 }
