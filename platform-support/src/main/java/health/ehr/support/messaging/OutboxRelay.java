@@ -3,7 +3,7 @@ package health.ehr.support.messaging;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -43,8 +43,28 @@ public class OutboxRelay {
         this.settings = settings;
     }
 
-    @Scheduled(every = "${ehr.messaging.relay-interval:0.2s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    private volatile boolean running;
+    private Thread thread;
+
+    // Quarkus' @Scheduled rounds intervals below one second up to a second, which would add up to
+    // a second to every event; the relay therefore runs on its own thread at ehr.messaging.relay-interval.
+    void start(@Observes StartupEvent startup) {
+        running = true;
+        thread = new Thread(() -> {
+            while (running) {
+                relayPending();
+                try {
+                    Thread.sleep(settings.relayInterval().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }, settings.serviceName() + "-outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     void relayPending() {
         try {
             int sent;
@@ -104,7 +124,12 @@ public class OutboxRelay {
         return producer;
     }
 
-    void close(@Observes ShutdownEvent shutdown) {
+    void close(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(5_000);
+        }
         if (producer != null) {
             producer.close(java.time.Duration.ofSeconds(5));
         }
