@@ -1,0 +1,52 @@
+package health.ehr.support.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every service promises regardless of its domain: ready only when its hard dependencies
+ * answer, its OpenAPI document and Prometheus metrics served, and problem+json for unknown paths.
+ * Each service's {@code HealthResourceTest} is a {@code @QuarkusTest} that extends this.
+ */
+public abstract class ServiceBasicsContract {
+
+    /** The title of the service's OpenAPI document, e.g. {@code EHR Identity API}. */
+    protected abstract String apiTitle();
+
+    /** The service's API area, e.g. {@code /api/identity}. */
+    protected abstract String apiArea();
+
+    /** The readiness checks that must be there and UP. */
+    protected List<String> readinessChecks() {
+        return List.of("Database connections health check", "Kafka connection health check");
+    }
+
+    @Test
+    void isReadyWhenItsHardDependenciesAnswer() {
+        var ready = given().when().get("/q/health/ready")
+                .then().log().ifValidationFails().statusCode(200)
+                .body("status", equalTo("UP"));
+        readinessChecks().forEach(check -> ready.body("checks.name", hasItem(check)));
+    }
+
+    @Test
+    void servesItsOpenApiDocumentAndPrometheusMetrics() {
+        given().when().get("/q/openapi?format=json")
+                .then().statusCode(200)
+                .body("info.title", equalTo(apiTitle()));
+        given().when().get("/q/metrics")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void unknownApiPathsAnswerProblemJson() {
+        given().when().get(apiArea() + "/no-such-thing/really")
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404));
+    }
+}
