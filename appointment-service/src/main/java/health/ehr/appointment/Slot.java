@@ -23,10 +23,10 @@ public class Slot {
     public UUID practitionerId;
 
     @Column(name = "start_at")
-    public Instant start;
+    public Instant startAt;
 
     @Column(name = "end_at")
-    public Instant end;
+    public Instant endAt;
 
     @Column(name = "available")
     public boolean available;

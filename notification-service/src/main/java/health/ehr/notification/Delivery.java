@@ -2,6 +2,8 @@ package health.ehr.notification;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
@@ -13,6 +15,10 @@ import org.hibernate.type.SqlTypes;
 @Entity
 @Table(name = "delivery")
 public class Delivery {
+
+    /** Where a delivery stands. */
+    public enum Status { PENDING, SENDING, SENT, PARKED, SKIPPED }
+
     @Id
     @JdbcTypeCode(SqlTypes.BINARY)
     @Column(name = "delivery_id")
@@ -21,14 +27,29 @@ public class Delivery {
     @Column(name = "event_id")
     public String eventId;
 
+    /** The party the mail is for (with {@code eventId} the unique key). */
+    @JdbcTypeCode(SqlTypes.BINARY)
+    @Column(name = "party_id")
+    public UUID partyId;
+
+    /** The e-mail address, once known. */
     @Column(name = "recipient")
     public String recipient;
 
     @Column(name = "template")
     public String template;
 
+    /** Security-relevant mail, sent even to parties who opted out. */
+    @Column(name = "essential")
+    public boolean essential;
+
+    /** The template's values as JSON: times and links only, never medical content. */
+    @Column(name = "model")
+    public String model;
+
+    @Enumerated(EnumType.STRING)
     @Column(name = "status")
-    public String status;
+    public Status status;
 
     @Column(name = "attempts")
     public int attempts;
@@ -38,6 +59,9 @@ public class Delivery {
 
     @Column(name = "next_attempt_at")
     public Instant nextAttemptAt;
+
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
 
     @Column(name = "sent_at")
     public Instant sentAt;

@@ -1,38 +1,18 @@
 package health.ehr.notification.rest;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-
+import health.ehr.support.testing.ServiceBasicsContract;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class HealthResourceTest {
+class HealthResourceTest extends ServiceBasicsContract {
 
-    @Test
-    void isReadyWhenItsDatabaseAndKafkaAnswer() {
-        given().when().get("/q/health/ready")
-                .then().log().ifValidationFails().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItem("Database connections health check"))
-                .body("checks.name", hasItem("Kafka connection health check"));
+    @Override
+    protected String apiTitle() {
+        return "EHR Notification API";
     }
 
-    @Test
-    void servesItsOpenApiDocumentAndPrometheusMetrics() {
-        given().when().get("/q/openapi?format=json")
-                .then().statusCode(200)
-                .body("info.title", equalTo("EHR Notification API"));
-        given().when().get("/q/metrics")
-                .then().statusCode(200);
-    }
-
-    @Test
-    void unknownApiPathsAnswerProblemJson() {
-        given().when().get("/api/notifications/no-such-thing/really")
-                .then().statusCode(404)
-                .contentType("application/problem+json")
-                .body("status", equalTo(404));
+    @Override
+    protected String apiArea() {
+        return "/api/notifications";
     }
 }

@@ -1,0 +1,80 @@
+package health.ehr.appointment.rest;
+
+import health.ehr.appointment.service.AppointmentService;
+import health.ehr.support.rest.Page;
+import health.ehr.support.rest.PageRequest;
+import health.ehr.support.security.Caller;
+import health.ehr.support.security.Role;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** Patients book, cancel and reschedule; patients and practitioners list their own appointments. */
+@Path("/api/appointments")
+@Produces(MediaType.APPLICATION_JSON)
+public class AppointmentResource {
+
+    /** A booking: the slot and the patient's reason (stored here, never put into events or mail). */
+    public record BookRequest(@NotNull(message = "is required") UUID slotId,
+            @Size(max = 1000, message = "must be at most 1000 characters") String reason) {
+    }
+
+    /** Why an appointment is cancelled (stored here only). */
+    public record CancelRequest(@Size(max = 1000, message = "must be at most 1000 characters") String reason) {
+    }
+
+    /** The slot an appointment moves to. */
+    public record RescheduleRequest(@NotNull(message = "is required") UUID slotId) {
+    }
+
+    private final AppointmentService service;
+    private final Caller caller;
+
+    public AppointmentResource(AppointmentService service, Caller caller) {
+        this.service = service;
+        this.caller = caller;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.PATIENT_NAME)
+    public Response book(@NotNull(message = "a JSON body is required") @Valid BookRequest body) {
+        var booked = service.book(caller.partyId(), body.slotId(), body.reason());
+        return Response.status(Response.Status.CREATED).entity(AppointmentView.of(booked)).build();
+    }
+
+    @GET
+    @RolesAllowed({Role.PATIENT_NAME, Role.PRACTITIONER_NAME})
+    public Page<AppointmentView> own(@Valid @BeanParam PageRequest page) {
+        Role role = caller.has(Role.PRACTITIONER) ? Role.PRACTITIONER : Role.PATIENT;
+        return service.own(caller.partyId(), role, page).map(AppointmentView::of);
+    }
+
+    @POST
+    @Path("/{appointmentId}/cancel")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.PATIENT_NAME, Role.PRACTITIONER_NAME})
+    public AppointmentView cancel(@PathParam("appointmentId") UUID appointmentId, @Valid CancelRequest body) {
+        return AppointmentView.of(service.cancel(appointmentId, caller.partyId(), body == null ? null : body.reason()));
+    }
+
+    @POST
+    @Path("/{appointmentId}/reschedule")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.PATIENT_NAME)
+    public AppointmentView reschedule(@PathParam("appointmentId") UUID appointmentId,
+            @NotNull(message = "a JSON body is required") @Valid RescheduleRequest body) {
+        return AppointmentView.of(service.reschedule(appointmentId, caller.partyId(), body.slotId()));
+    }
+}

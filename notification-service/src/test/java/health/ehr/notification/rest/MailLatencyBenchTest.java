@@ -1,0 +1,73 @@
+package health.ehr.notification.rest;
+
+import static health.ehr.notification.testing.Mailbox.await;
+
+import health.ehr.events.CloudEvent;
+import health.ehr.events.appointments.AppointmentBooked;
+import health.ehr.notification.Delivery;
+import health.ehr.notification.repository.DeliveryRepository;
+import health.ehr.notification.testing.Events;
+import health.ehr.notification.testing.Parties;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * AppointmentBooked on Kafka → both parties' mails accepted by SMTP (GreenMail): the time from the
+ * event's timestamp to the later of the two deliveries' {@code sent_at}, which is committed right
+ * after the SMTP server accepted the mail. 200 bookings, produced 20 per second.
+ */
+@QuarkusTest
+@Tag("bench")
+class MailLatencyBenchTest {
+
+    @Inject
+    DeliveryRepository deliveries;
+
+    @Test
+    void bookedToBothMailsAccepted() throws Exception {
+        int n = 200;
+        List<String> eventIds = new ArrayList<>();
+        List<Instant> produced = new ArrayList<>();
+        List<UUID[]> parties = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            parties.add(new UUID[] {Events.patient(Parties.uniqueEmail("bp")), Events.practitioner(Parties.uniqueEmail("bd"))});
+        }
+        Thread.sleep(3000); // the directory events are in before the clock starts
+        Instant start = Instant.now().plus(10, ChronoUnit.DAYS);
+        long t0 = System.nanoTime();
+        for (UUID[] p : parties) {
+            CloudEvent<AppointmentBooked> e = Events.event("/appointment-service", new AppointmentBooked(UUID.randomUUID(),
+                    UUID.randomUUID(), p[0], p[1], start, start.plus(30, ChronoUnit.MINUTES)));
+            produced.add(e.time());
+            Events.send(e);
+            eventIds.add(e.id());
+            Thread.sleep(50);
+        }
+        await(() -> QuarkusTransaction.requiringNew().call(() -> deliveries.count(
+                "eventId in ?1 and status = ?2", eventIds, Delivery.Status.SENT)) == 2L * n,
+                Duration.ofMinutes(5), "all mails to be sent");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = eventIds.get(i);
+            Instant last = QuarkusTransaction.requiringNew().call(() -> deliveries.list("eventId", id).stream()
+                    .map(d -> d.sentAt).max(Instant::compareTo).orElseThrow());
+            latencies.add(Duration.between(produced.get(i), last).toMillis());
+        }
+        Collections.sort(latencies);
+        System.out.printf("%nBENCH mail: %d AppointmentBooked at 20/s -> %d mails accepted by SMTP in %.1f s;"
+                        + " event -> both mails accepted: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n%n",
+                n, 2 * n, seconds, latencies.get(n / 2 - 1), latencies.get((int) Math.ceil(n * 0.95) - 1),
+                latencies.get((int) Math.ceil(n * 0.99) - 1), latencies.get(n - 1));
+    }
+}
