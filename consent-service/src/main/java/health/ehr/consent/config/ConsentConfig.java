@@ -7,9 +7,62 @@ import java.time.Duration;
 @ConfigMapping(prefix = "consent")
 public interface ConsentConfig {
 
-    /** Blocks on top of a consent transaction before the mirror applies it. */
+    /**
+     * Blocks on top of a block before the mirror applies its logs: a log in block N is applied once
+     * the head is at least N + confirmations, so the mirror shows the chain at head − confirmations.
+     */
     int confirmations();
 
     /** How often the mirror polls the chain for ConsentRegistry logs. */
     Duration pollInterval();
+
+    /** How often the expiry job marks ACTIVE consents past their expiry as EXPIRED. */
+    Duration expiryInterval();
+
+    /** Most record ids one consent may name (each becomes a row of the check's index). */
+    int maxRecordIds();
+
+    /** The Ethereum node and the ConsentRegistry the mirror follows and the signatures are bound to. */
+    Chain chain();
+
+    /** consent-service's own Keycloak client, whose token identity-service's internal endpoints require. */
+    Identity identity();
+
+    /** Chain settings. */
+    interface Chain {
+
+        /** JSON-RPC URL of the Ethereum node ({@code EHR_CHAIN_RPC_URL}). */
+        String rpcUrl();
+
+        /** The chain id, part of the EIP-712 domain of every consent signature ({@code EHR_CHAIN_ID}). */
+        long id();
+
+        /** Address of ConsentRegistry ({@code EHR_CONTRACTS_CONSENT_REGISTRY}); its PatientRegistry is read from it. */
+        String consentRegistry();
+
+        /** First block the mirror reads (the registry's deployment block; 0 reads the whole chain). */
+        long startBlock();
+
+        /** Most blocks one {@code eth_getLogs} call of the mirror covers. */
+        int maxBlockRange();
+
+        /** How many recent block hashes the mirror keeps to find the common ancestor after a reorg. */
+        int blockHistory();
+
+        /** Timeout of one JSON-RPC call. */
+        Duration timeout();
+    }
+
+    /** Client-credentials settings of consent-service's Keycloak client. */
+    interface Identity {
+
+        /** Token endpoint of realm {@code ehr}. */
+        String tokenUrl();
+
+        /** The client id ({@code consent-service}; identity-service signs only for this client). */
+        String clientId();
+
+        /** The client secret ({@code EHR_CONSENT_CLIENT_SECRET}, from a Secret in production). */
+        String clientSecret();
+    }
 }

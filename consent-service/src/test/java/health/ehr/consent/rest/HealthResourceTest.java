@@ -1,38 +1,22 @@
 package health.ehr.consent.rest;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-
+import health.ehr.consent.testing.TestChain;
+import health.ehr.support.testing.ServiceBasicsContract;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
 
+/** Readiness, OpenAPI, metrics and the 404 problem, as every service promises them. */
 @QuarkusTest
-class HealthResourceTest {
+@WithTestResource(TestChain.class)
+class HealthResourceTest extends ServiceBasicsContract {
 
-    @Test
-    void isReadyWhenItsDatabaseAndKafkaAnswer() {
-        given().when().get("/q/health/ready")
-                .then().log().ifValidationFails().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItem("Database connections health check"))
-                .body("checks.name", hasItem("Kafka connection health check"));
+    @Override
+    protected String apiTitle() {
+        return "EHR Consent API";
     }
 
-    @Test
-    void servesItsOpenApiDocumentAndPrometheusMetrics() {
-        given().when().get("/q/openapi?format=json")
-                .then().statusCode(200)
-                .body("info.title", equalTo("EHR Consent API"));
-        given().when().get("/q/metrics")
-                .then().statusCode(200);
-    }
-
-    @Test
-    void unknownApiPathsAnswerProblemJson() {
-        given().when().get("/api/consents/no-such-thing/really")
-                .then().statusCode(404)
-                .contentType("application/problem+json")
-                .body("status", equalTo(404));
+    @Override
+    protected String apiArea() {
+        return "/api/consents";
     }
 }
