@@ -73,11 +73,16 @@ ehr.health/warning: "EVALUATION MODE - NOT FOR PRODUCTION: in-cluster servers wi
 {{/*
 What the platform's services are and whom they talk to (ARCHITECTURE.md). The network policies,
 the gateway routes and each service's environment are all derived from this one table.
-  calls:     services it calls synchronously: records -> consent (consent check), consent -> identity
-             (custodial signature), identity -> consent (consent check of its ConsentClient)
+  calls:     services it calls synchronously: records -> consent (consent check), records ->
+             chain-anchor (a record's proof, proof verification), consent -> identity (custodial
+             signature), identity -> consent (consent check of its ConsentClient), notification ->
+             identity (a recipient's address when no identity event named it)
   egress:    external servers it reaches (ethereum: JSON-RPC URL and chain id too)
   contracts: reads the contract addresses and the chain id (EIP-712 domains, the chain writer)
   kek:       holds data encrypted under the platform's key-encryption keys
+  clientSecretEnv: calls other services with its own Keycloak client (client-credentials grant; the
+             client id is the service's name) and reads that client's secret from this variable
+             (identity-service's admin client is keycloak.identityClient, not listed here)
 */}}
 {{- define "ehr-platform.catalog" -}}
 identity:
@@ -92,10 +97,11 @@ records:
   name: records-service
   area: records
   urlEnv: EHR_RECORDS_URL
-  calls: [consent]
+  calls: [consent, chainAnchor]
   egress: [kafka, database, keycloak, s3]
   contracts: false
   kek: true
+  clientSecretEnv: EHR_RECORDS_CLIENT_SECRET
 consent:
   name: consent-service
   area: consents
@@ -104,6 +110,7 @@ consent:
   egress: [kafka, database, keycloak, ethereum]
   contracts: true
   kek: false
+  clientSecretEnv: EHR_CONSENT_CLIENT_SECRET
 appointment:
   name: appointment-service
   area: appointments
@@ -116,10 +123,11 @@ notification:
   name: notification-service
   area: notifications
   urlEnv: EHR_NOTIFICATION_URL
-  calls: []
+  calls: [identity]
   egress: [kafka, database, keycloak, smtp]
   contracts: false
   kek: false
+  clientSecretEnv: EHR_NOTIFICATION_CLIENT_SECRET
 chainAnchor:
   name: chain-anchor-service
   area: anchors
@@ -365,6 +373,21 @@ chartCreated: true
 {{- end -}}
 {{- end -}}
 
+{{/* The client secret of a service's own Keycloak client (catalog clientSecretEnv; client id = the
+     service's name). Args: ctx, key. */}}
+{{- define "ehr-platform.secret.serviceClient" -}}
+{{- $v := .ctx.Values -}}
+{{- $client := index $v.keycloak.serviceClients .key -}}
+{{- if and $v.keycloak.serviceClients.existingSecret (not $v.evaluation.enabled) -}}
+name: {{ $v.keycloak.serviceClients.existingSecret }}
+clientSecretKey: {{ $client.clientSecretKey }}
+{{- else -}}
+name: {{ include "ehr-platform.credentialsSecretName" .ctx }}
+clientSecretKey: {{ printf "keycloak-%s-client-secret" .key }}
+chartCreated: true
+{{- end -}}
+{{- end -}}
+
 {{/* The platform's own secrets: the chain-id hash secret and the key-encryption keys (kek-<id>). */}}
 {{- define "ehr-platform.secret.platform" -}}
 {{- if and .Values.platformSecrets.existingSecret (not .Values.evaluation.enabled) -}}
@@ -402,12 +425,18 @@ chartCreated: true
 {{- toJson $realm -}}
 {{- end -}}
 
+{{/* The local-only secret of a client in the realm file (used in evaluation mode only). Args: ctx, clientId. */}}
+{{- define "ehr-platform.realm.clientSecret" -}}
+{{- $realm := include "ehr-platform.realm" .ctx | fromJson -}}
+{{- $clientId := .clientId -}}
+{{- range $client := $realm.clients -}}
+{{- if eq $client.clientId $clientId -}}{{ $client.secret | default "" }}{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The secret of client identity-service in the realm file (used in evaluation mode only). */}}
 {{- define "ehr-platform.realm.identityClientSecret" -}}
-{{- $realm := include "ehr-platform.realm" . | fromJson -}}
-{{- range $client := $realm.clients -}}
-{{- if eq $client.clientId "identity-service" -}}{{ $client.secret | default "" }}{{- end -}}
-{{- end -}}
+{{- include "ehr-platform.realm.clientSecret" (dict "ctx" . "clientId" "identity-service") -}}
 {{- end -}}
 
 {{- define "ehr-platform.secret.keycloakAdmin" -}}
@@ -531,7 +560,7 @@ KAFKA_SSL_TRUSTSTORE_LOCATION: {{ printf "/etc/ehr/kafka-tls/%s" $v.kafka.tls.ca
 {{- end }}
 EHR_KEYCLOAK_ISSUER: {{ include "ehr-platform.keycloak.issuer" $ctx | quote }}
 EHR_KEYCLOAK_JWKS: {{ include "ehr-platform.keycloak.jwksUrl" $ctx | quote }}
-{{- if eq $key "identity" }}
+{{- if or (eq $key "identity") $entry.clientSecretEnv }}
 EHR_KEYCLOAK_URL: {{ include "ehr-platform.keycloak.url" $ctx | quote }}
 {{- end }}
 {{- if has "s3" $entry.egress }}
@@ -609,6 +638,10 @@ QUARKUS_MAILER_START_TLS: {{ ternary "DISABLED" $v.smtp.startTls $v.evaluation.e
 {{- $smtp := include "ehr-platform.secret.smtp" $ctx | fromYaml }}
 {{ include "ehr-platform.secretEnv" (dict "name" "QUARKUS_MAILER_USERNAME" "secret" $smtp.name "key" $smtp.usernameKey) }}
 {{ include "ehr-platform.secretEnv" (dict "name" "QUARKUS_MAILER_PASSWORD" "secret" $smtp.name "key" $smtp.passwordKey) }}
+{{- end }}
+{{- if $entry.clientSecretEnv }}
+{{- $serviceClient := include "ehr-platform.secret.serviceClient" . | fromYaml }}
+{{ include "ehr-platform.secretEnv" (dict "name" $entry.clientSecretEnv "secret" $serviceClient.name "key" $serviceClient.clientSecretKey) }}
 {{- end }}
 {{- if eq $key "identity" }}
 {{- $client := include "ehr-platform.secret.identityClient" $ctx | fromYaml }}

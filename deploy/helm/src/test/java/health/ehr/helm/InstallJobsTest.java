@@ -121,6 +121,43 @@ class InstallJobsTest {
     }
 
     @Test
+    void realmImportSetsEveryEnabledServiceClientsSecretFromTheSecretTheServiceReads() {
+        Chart.Rendered r = Chart.render(Renders.PRODUCTION);
+        Container job = realmJob(r, "production");
+        String script = String.join("\n", job.getCommand());
+        Map<String, EnvVar> env = job.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+        for (var client : Renders.CLIENT_SECRET_ENV.entrySet()) {
+            String jobEnv = client.getValue().substring("EHR_".length());
+            EnvVar e = env.get(jobEnv);
+            assertTrue(e != null && e.getValue() == null && e.getValueFrom().getSecretKeyRef() != null, client.getKey() + ": " + jobEnv);
+            EnvVar service = r.named(Deployment.class, Renders.serviceName(client.getKey())).getSpec().getTemplate().getSpec()
+                    .getContainers().get(0).getEnv().stream().filter(x -> x.getName().equals(client.getValue())).findFirst().orElseThrow();
+            assertEquals(service.getValueFrom().getSecretKeyRef(), e.getValueFrom().getSecretKeyRef(),
+                    client.getKey() + ": Keycloak and the service must get the same secret");
+            String clientId = Renders.SERVICES.get(client.getKey());
+            assertTrue(script.contains("set_client_secret " + clientId + " \"$" + jobEnv + "\""), clientId + " not set:\n" + script);
+        }
+    }
+
+    @Test
+    void realmImportOnlyTouchesTheClientsOfEnabledServices() {
+        for (String key : Renders.SERVICES.keySet()) {
+            Container job = realmJob(Chart.render(Renders.onlyService(key)), "only " + key);
+            Set<String> secrets = job.getEnv().stream().map(EnvVar::getName)
+                    .filter(n -> n.endsWith("_CLIENT_SECRET") && !n.equals("IDENTITY_CLIENT_SECRET")).collect(Collectors.toSet());
+            String own = Renders.CLIENT_SECRET_ENV.get(key);
+            Set<String> expected = own == null || key.equals("identity") ? Set.of() : Set.of(own.substring("EHR_".length()));
+            assertEquals(expected, secrets, key);
+        }
+    }
+
+    private static Container realmJob(Chart.Rendered r, String combination) {
+        return r.all(Job.class).stream().filter(j -> j.getMetadata().getName().startsWith(Chart.resourceName("realm-import")))
+                .findFirst().orElseThrow(() -> new AssertionError("no realm import Job (" + combination + ")"))
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    @Test
     void evaluationModeImportsTheWholeRealmAndHandsItsClientSecretToIdentityService() throws IOException {
         Chart.Rendered r = Chart.render(Renders.EVALUATION);
         JsonNode realm = importedRealm(r);
@@ -130,6 +167,17 @@ class InstallJobsTest {
                 .filter(c -> c.path("clientId").asText().equals("identity-service")).findFirst().orElseThrow().path("secret").asText();
         Secret credentials = r.named(Secret.class, Chart.resourceName("credentials"));
         assertEquals(fromRealm, decode(credentials.getData().get("keycloak-identity-client-secret")));
+        for (var client : Renders.CLIENT_SECRET_ENV.entrySet()) {
+            String clientId = Renders.SERVICES.get(client.getKey());
+            String local = StreamSupport.stream(realm.path("clients").spliterator(), false)
+                    .filter(c -> c.path("clientId").asText().equals(clientId)).findFirst().orElseThrow().path("secret").asText();
+            assertEquals(clientId + "-local-secret", local, "the realm file's local-only secret");
+            var ref = r.named(Deployment.class, Renders.serviceName(client.getKey())).getSpec().getTemplate().getSpec()
+                    .getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(client.getValue())).findFirst()
+                    .orElseThrow().getValueFrom().getSecretKeyRef();
+            assertEquals(Chart.resourceName("credentials"), ref.getName(), clientId);
+            assertEquals(local, decode(credentials.getData().get(ref.getKey())), clientId + ": service and realm agree");
+        }
     }
 
     @Test

@@ -62,7 +62,8 @@ class NetworkPolicyTest {
                 }
             }
         }
-        assertEquals(List.of("identity->consent", "records->consent", "consent->identity"), allowed);
+        assertEquals(List.of("identity->consent", "records->consent", "records->chainAnchor", "consent->identity",
+                "notification->identity"), allowed);
     }
 
     @Test

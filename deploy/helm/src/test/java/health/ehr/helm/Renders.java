@@ -26,6 +26,17 @@ final class Renders {
         SERVICES.put("chainAnchor", "chain-anchor-service");
     }
 
+    /**
+     * The Keycloak client secret each service reads at start-up (application.properties, no default outside
+     * dev and test), by values key; the client id is the service's name. appointment-service and
+     * chain-anchor-service call nobody with a token of their own.
+     */
+    static final Map<String, String> CLIENT_SECRET_ENV = Map.of(
+            "identity", "EHR_IDENTITY_CLIENT_SECRET",
+            "records", "EHR_RECORDS_CLIENT_SECRET",
+            "consent", "EHR_CONSENT_CLIENT_SECRET",
+            "notification", "EHR_NOTIFICATION_CLIENT_SECRET");
+
     static final Chart.Values DEFAULTS = Chart.Values.defaults();
     /** The install-time Jobs rendered as ordinary resources, so that they can be inspected. */
     static final Chart.Values DEFAULTS_WITH_JOBS = DEFAULTS.with("jobs.helmHooks=false").named("defaults, jobs as resources");

@@ -159,6 +159,42 @@ class WorkloadHardeningTest {
     }
 
     @Test
+    void everyServiceWithAKeycloakClientReadsItsSecretFromASecretAndReachesKeycloak() {
+        List<String> problems = new ArrayList<>();
+        Renders.all().forEach(values -> {
+            Chart.Rendered r = Chart.render(values);
+            for (Deployment d : r.all(Deployment.class)) {
+                String key = Renders.SERVICES.keySet().stream().filter(k -> Renders.serviceName(k).equals(d.getMetadata().getName()))
+                        .findFirst().orElse(null);
+                if (key == null) {
+                    continue;
+                }
+                String id = d.getMetadata().getName() + " (" + values.name() + ")";
+                List<EnvVar> env = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+                List<String> clientSecrets = env.stream().map(EnvVar::getName).filter(n -> n.endsWith("_CLIENT_SECRET")).toList();
+                String expected = Renders.CLIENT_SECRET_ENV.get(key);
+                if (!clientSecrets.equals(expected == null ? List.of() : List.of(expected))) {
+                    problems.add(id + ": client secrets " + clientSecrets + ", expected " + expected);
+                    continue;
+                }
+                if (expected == null) {
+                    continue;
+                }
+                EnvVar e = env.stream().filter(x -> x.getName().equals(expected)).findFirst().orElseThrow();
+                if (e.getValue() != null || e.getValueFrom() == null || e.getValueFrom().getSecretKeyRef() == null
+                        || e.getValueFrom().getSecretKeyRef().getName() == null || e.getValueFrom().getSecretKeyRef().getKey() == null) {
+                    problems.add(id + ": " + expected + " is not read from a Secret");
+                }
+                String keycloakUrl = r.named(ConfigMap.class, d.getMetadata().getName()).getData().get("EHR_KEYCLOAK_URL");
+                if (keycloakUrl == null || keycloakUrl.isBlank()) {
+                    problems.add(id + ": no EHR_KEYCLOAK_URL to fetch its tokens from");
+                }
+            }
+        });
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
     void kafkaSaslPasswordReachesTheJaasConfigOnlyThroughSecretBackedVariables() {
         Deployment d = Chart.render(Renders.PRODUCTION).named(Deployment.class, Renders.serviceName("records"));
         List<EnvVar> env = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
@@ -182,6 +218,17 @@ class WorkloadHardeningTest {
         assertEquals("ehr-platform-keys", secretOf(r, "identity", "EHR_KEK_K1"));
         assertEquals("ehr-platform-keys", secretOf(r, "identity", "EHR_IDENTITY_CHAIN_ID_SECRET"));
         assertEquals("ehr-smtp", secretOf(r, "notification", "QUARKUS_MAILER_PASSWORD"));
+        for (String key : List.of("records", "consent", "notification")) {
+            String env = Renders.CLIENT_SECRET_ENV.get(key);
+            assertEquals("ehr-keycloak-service-clients", secretOf(r, key, env));
+            assertEquals(Renders.SERVICES.get(key), keyOf(r, key, env), key + ": default key is the client id");
+        }
+    }
+
+    private static String keyOf(Chart.Rendered r, String service, String env) {
+        return r.named(Deployment.class, Renders.serviceName(service)).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getEnv().stream().filter(e -> e.getName().equals(env)).findFirst().orElseThrow()
+                .getValueFrom().getSecretKeyRef().getKey();
     }
 
     private static String secretOf(Chart.Rendered r, String service, String env) {
