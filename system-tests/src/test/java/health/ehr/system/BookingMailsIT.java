@@ -1,0 +1,85 @@
+package health.ehr.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.ehr.support.testing.LocalStack;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Booking through the gateway: identity-service announces both parties, appointment-service books
+ * (AppointmentBooked through its outbox), notification-service mails both, and exactly one mail each
+ * arrives in the SMTP sink, with nothing of the patient's reason in it. A second patient gets 409.
+ */
+class BookingMailsIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GATEWAY = LocalStack.gatewayUrl();
+    private static final String SUBJECT = "EHR Exchange: An appointment was booked";
+
+    @Test
+    void aBookingMailsBothPartiesOnceAndASecondPatientGets409() throws Exception {
+        LocalStack.Party doctor = LocalStack.registerPractitioner();
+        LocalStack.Party patient = LocalStack.registerPatient();
+        LocalStack.Party latecomer = LocalStack.registerPatient();
+        Instant start = Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+
+        HttpResponse<String> slots = post("/api/appointments/slots", doctor.token(),
+                "{\"start\":\"" + start + "\",\"end\":\"" + start.plus(30, ChronoUnit.MINUTES) + "\"}");
+        assertEquals(201, slots.statusCode(), slots.body());
+        String slotId = JSON.readTree(slots.body()).get("items").get(0).get("slotId").asText();
+
+        String booking = "{\"slotId\":\"" + slotId + "\",\"reason\":\"private symptoms\"}";
+        HttpResponse<String> booked = post("/api/appointments", patient.token(), booking);
+        assertEquals(201, booked.statusCode(), booked.body());
+        assertEquals("BOOKED", JSON.readTree(booked.body()).get("status").asText());
+        HttpResponse<String> taken = post("/api/appointments", latecomer.token(), booking);
+        assertEquals(409, taken.statusCode(), taken.body());
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline && (mails(patient.email()) == 0 || mails(doctor.email()) == 0)) {
+            Thread.sleep(250);
+        }
+        assertEquals(1, mails(patient.email()), "the patient's booking mail arrived once");
+        assertEquals(1, mails(doctor.email()), "the practitioner's booking mail arrived once");
+        assertFalse(inbox(patient.email()).toString().contains("private symptoms"), "no medical content in mail");
+        assertTrue(mails(latecomer.email()) == 0, "nothing for the patient who did not book");
+    }
+
+    private static HttpResponse<String> post(String path, String token, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long mails(String email) throws Exception {
+        long count = 0;
+        for (JsonNode message : inbox(email)) {
+            if (SUBJECT.equals(message.path("subject").asText())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static JsonNode inbox(String email) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + LocalStack.env("EHR_MAIL_API_PORT", "8025") + "/api/user/"
+                        + URLEncoder.encode(email, StandardCharsets.UTF_8) + "/messages/INBOX")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createArrayNode();
+    }
+}
