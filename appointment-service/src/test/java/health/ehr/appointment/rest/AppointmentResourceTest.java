@@ -1,5 +1,6 @@
 package health.ehr.appointment.rest;
 
+import health.ehr.support.testing.LocalStack;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -10,8 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import health.ehr.appointment.Slot;
 import health.ehr.appointment.repository.SlotRepository;
 import health.ehr.appointment.service.ReminderJob;
-import health.ehr.appointment.testing.Parties;
-import health.ehr.appointment.testing.Parties.Party;
+import health.ehr.support.testing.LocalStack.Party;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -49,11 +49,11 @@ class AppointmentResourceTest {
 
     @BeforeAll
     static void registerParties() {
-        doctor = Parties.practitioner("doc");
-        alice = Parties.patient("alice");
-        bob = Parties.patient("bob");
+        doctor = LocalStack.registerPractitioner("doc");
+        alice = LocalStack.registerPatient("alice");
+        bob = LocalStack.registerPatient("bob");
         for (int i = 0; i < 10; i++) {
-            crowd.add(Parties.patient("crowd" + i));
+            crowd.add(LocalStack.registerPatient("crowd" + i));
         }
     }
 
@@ -103,7 +103,7 @@ class AppointmentResourceTest {
 
     @Test
     void practitionerPublishesASeriesAndEveryoneSeesTheFreeSlots() {
-        Party doc = Parties.practitioner("series");
+        Party doc = LocalStack.registerPractitioner("series");
         Instant from = window();
         List<String> ids = createSlots(doc, from, 4, 30);
         given().auth().oauth2(alice.token())
@@ -125,7 +125,7 @@ class AppointmentResourceTest {
 
     @Test
     void overlappingSlotsOfOnePractitionerAreRefused() {
-        Party doc = Parties.practitioner("overlap");
+        Party doc = LocalStack.registerPractitioner("overlap");
         Instant from = window();
         createSlots(doc, from, 2, 60);
         given().auth().oauth2(doc.token()).contentType(ContentType.JSON)
@@ -234,7 +234,7 @@ class AppointmentResourceTest {
 
     @Test
     void fiftyConcurrentBookingsOfOneSlotGiveOneAppointment() throws Exception {
-        Party doc = Parties.practitioner("race");
+        Party doc = LocalStack.registerPractitioner("race");
         String slot = createSlots(doc, window(), 1, 30).get(0);
         ExecutorService pool = Executors.newFixedThreadPool(50);
         CountDownLatch go = new CountDownLatch(1);
@@ -266,9 +266,9 @@ class AppointmentResourceTest {
 
     @Test
     void aPatientCannotHoldTwoAppointmentsAtOverlappingTimes() {
-        Party doc1 = Parties.practitioner("ov1");
-        Party doc2 = Parties.practitioner("ov2");
-        Party patient = Parties.patient("twice");
+        Party doc1 = LocalStack.registerPractitioner("ov1");
+        Party doc2 = LocalStack.registerPractitioner("ov2");
+        Party patient = LocalStack.registerPatient("twice");
         Instant from = window();
         String first = createSlots(doc1, from, 1, 60).get(0);
         String overlapping = given().auth().oauth2(doc2.token()).contentType(ContentType.JSON)
@@ -285,11 +285,11 @@ class AppointmentResourceTest {
 
     @Test
     void concurrentBookingsOfOverlappingSlotsByOnePatientGiveOne() throws Exception {
-        Party patient = Parties.patient("parallel");
+        Party patient = LocalStack.registerPatient("parallel");
         Instant from = window();
         List<String> slotIds = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Party doc = Parties.practitioner("par" + i);
+            Party doc = LocalStack.registerPractitioner("par" + i);
             slotIds.add(createSlots(doc, from, 1, 30).get(0));
         }
         ExecutorService pool = Executors.newFixedThreadPool(5);
@@ -308,8 +308,8 @@ class AppointmentResourceTest {
 
     @Test
     void listsOnlyTheCallersOwnAppointments() {
-        Party doc = Parties.practitioner("list");
-        Party patient = Parties.patient("list");
+        Party doc = LocalStack.registerPractitioner("list");
+        Party patient = LocalStack.registerPatient("list");
         List<String> s = createSlots(doc, window(), 2, 30);
         String mine = bookOk(patient, s.get(0));
         bookOk(bob, s.get(1));
@@ -330,8 +330,8 @@ class AppointmentResourceTest {
 
     @Test
     void cancellingFreesTheSlotAndOnlyTheTwoPartiesMayCancel() {
-        Party doc = Parties.practitioner("cancel");
-        Party patient = Parties.patient("cancel");
+        Party doc = LocalStack.registerPractitioner("cancel");
+        Party patient = LocalStack.registerPatient("cancel");
         String slot = createSlots(doc, window(), 1, 30).get(0);
         String appointment = bookOk(patient, slot);
         // Other parties do not even learn it exists.
@@ -362,9 +362,9 @@ class AppointmentResourceTest {
 
     @Test
     void rescheduleMovesAtomicallyAndALostRaceChangesNothing() throws Exception {
-        Party doc = Parties.practitioner("resched");
-        Party patient = Parties.patient("resched");
-        Party other = Parties.patient("resched-other");
+        Party doc = LocalStack.registerPractitioner("resched");
+        Party patient = LocalStack.registerPatient("resched");
+        Party other = LocalStack.registerPatient("resched-other");
         List<String> s = createSlots(doc, window(), 4, 30);
         String appointment = bookOk(patient, s.get(0));
         String othersAppointment = bookOk(other, s.get(1));
@@ -419,8 +419,8 @@ class AppointmentResourceTest {
 
     @Test
     void aReminderIsEmittedOnceEvenWhenTwoJobRunsRace() throws Exception {
-        Party doc = Parties.practitioner("remind");
-        Party patient = Parties.patient("remind");
+        Party doc = LocalStack.registerPractitioner("remind");
+        Party patient = LocalStack.registerPatient("remind");
         Instant soon = Instant.now().plus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
         String slot = given().auth().oauth2(doc.token()).contentType(ContentType.JSON)
                 .body(Map.of("start", soon.toString(), "end", soon.plus(30, ChronoUnit.MINUTES).toString()))
@@ -444,7 +444,7 @@ class AppointmentResourceTest {
         pool.shutdown();
         assertEquals(1, outboxEvents("ehr.appointments.AppointmentReminderDue.v1", appointment));
         // A later appointment is not due yet.
-        Party later = Parties.patient("later");
+        Party later = LocalStack.registerPatient("later");
         String far = createSlots(doc, window(), 1, 30).get(0);
         String farAppointment = bookOk(later, far);
         reminders.emitDue();
@@ -453,7 +453,7 @@ class AppointmentResourceTest {
 
     @Test
     void eventsLeaveThroughTheOutbox() {
-        Party patient = Parties.patient("outbox");
+        Party patient = LocalStack.registerPatient("outbox");
         String slot = createSlots(doctor, window(), 1, 30).get(0);
         String appointment = bookOk(patient, slot);
         long deadline = System.currentTimeMillis() + 20_000;

@@ -1,10 +1,10 @@
 package health.ehr.appointment.rest;
 
+import health.ehr.support.testing.LocalStack;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import health.ehr.appointment.testing.Parties;
-import health.ehr.appointment.testing.Parties.Party;
+import health.ehr.support.testing.LocalStack.Party;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -40,7 +40,7 @@ class BookingBenchTest {
     @Test
     void thousandBookingsWithThirtyTwoClients() throws Exception {
         int clients = 32;
-        Party doc = Parties.practitioner("bench-doc");
+        Party doc = LocalStack.registerPractitioner("bench-doc");
         Instant from = Instant.now().plus(4000 + ThreadLocalRandom.current().nextInt(20000), ChronoUnit.DAYS)
                 .truncatedTo(ChronoUnit.HOURS);
         List<String> slots = new ArrayList<>();
@@ -56,7 +56,7 @@ class BookingBenchTest {
         ExecutorService setup = Executors.newFixedThreadPool(4);
         for (int i = 0; i < clients; i++) {
             int n = i;
-            setup.submit(() -> patients.add(Parties.patient("bench" + n)));
+            setup.submit(() -> patients.add(LocalStack.registerPatient("bench" + n)));
         }
         setup.shutdown();
         setup.awaitTermination(5, TimeUnit.MINUTES);

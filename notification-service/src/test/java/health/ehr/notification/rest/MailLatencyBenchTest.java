@@ -1,5 +1,6 @@
 package health.ehr.notification.rest;
 
+import health.ehr.support.testing.LocalStack;
 import static health.ehr.notification.testing.Mailbox.await;
 
 import health.ehr.events.CloudEvent;
@@ -7,7 +8,6 @@ import health.ehr.events.appointments.AppointmentBooked;
 import health.ehr.notification.Delivery;
 import health.ehr.notification.repository.DeliveryRepository;
 import health.ehr.notification.testing.Events;
-import health.ehr.notification.testing.Parties;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -40,7 +40,7 @@ class MailLatencyBenchTest {
         List<Instant> produced = new ArrayList<>();
         List<UUID[]> parties = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            parties.add(new UUID[] {Events.patient(Parties.uniqueEmail("bp")), Events.practitioner(Parties.uniqueEmail("bd"))});
+            parties.add(new UUID[] {Events.patient(LocalStack.uniqueEmail("bp")), Events.practitioner(LocalStack.uniqueEmail("bd"))});
         }
         Thread.sleep(3000); // the directory events are in before the clock starts
         Instant start = Instant.now().plus(10, ChronoUnit.DAYS);

@@ -21,7 +21,6 @@ import health.ehr.notification.repository.DeliveryRepository;
 import health.ehr.notification.repository.RecipientRepository;
 import health.ehr.notification.testing.Events;
 import health.ehr.notification.testing.Mailbox;
-import health.ehr.notification.testing.Parties;
 import health.ehr.support.testing.LocalStack;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,8 +56,8 @@ class NotificationFlowTest {
 
     @Test
     void aBookingMailsBothPartiesWithoutMedicalContent() {
-        String patientMail = Parties.uniqueEmail("booked-patient");
-        String doctorMail = Parties.uniqueEmail("booked-doctor");
+        String patientMail = LocalStack.uniqueEmail("booked-patient");
+        String doctorMail = LocalStack.uniqueEmail("booked-doctor");
         UUID patient = Events.patient(patientMail);
         UUID doctor = Events.practitioner(doctorMail);
         Events.publish("/appointment-service", booking(patient, doctor));
@@ -76,7 +75,7 @@ class NotificationFlowTest {
 
     @Test
     void aRedeliveredEventSendsOneMail() {
-        String mail = Parties.uniqueEmail("twice");
+        String mail = LocalStack.uniqueEmail("twice");
         UUID patient = Events.patient(mail);
         CloudEvent<EmergencyAccessUsed> event = Events.event("/records-service", new EmergencyAccessUsed(
                 UUID.randomUUID(), patient, UUID.randomUUID(), Instant.now().plus(1, ChronoUnit.HOURS), Instant.now()));
@@ -93,13 +92,13 @@ class NotificationFlowTest {
 
     @Test
     void optedOutPartiesGetNoBookingMailButStillGetEmergencyMail() {
-        Parties.Party patient = Parties.patient("optout");
+        LocalStack.Party patient = LocalStack.registerPatient("optout");
         given().auth().oauth2(patient.token()).contentType(ContentType.JSON)
                 .body(Map.of("emailEnabled", false, "reminderLeadHours", 2))
                 .put("/api/notifications/preferences")
                 .then().statusCode(200).body("emailEnabled", equalTo(false)).body("reminderLeadHours", equalTo(2));
 
-        String doctorMail = Parties.uniqueEmail("optout-doctor");
+        String doctorMail = LocalStack.uniqueEmail("optout-doctor");
         UUID doctor = Events.practitioner(doctorMail);
         CloudEvent<AppointmentBooked> booked = Events.publish("/appointment-service", booking(patient.id(), doctor));
         awaitMails(doctorMail, 1, WAIT);
@@ -128,7 +127,7 @@ class NotificationFlowTest {
 
     @Test
     void anUnknownRecipientIsLookedUpAtIdentityService() {
-        Parties.Party patient = Parties.patient("lookup");
+        LocalStack.Party patient = LocalStack.registerPatient("lookup");
         // identity-service's own PatientRegistered arrives through Kafka; forget it again, so the
         // address has to come from the internal parties API.
         await(() -> QuarkusTransaction.requiringNew().call(() -> recipients.findById(patient.id()) != null),
@@ -143,7 +142,7 @@ class NotificationFlowTest {
 
     @Test
     void aRecordThePatientStoredThemselvesIsNotMailed() {
-        String mail = Parties.uniqueEmail("self-stored");
+        String mail = LocalStack.uniqueEmail("self-stored");
         UUID patient = Events.patient(mail);
         CloudEvent<RecordStored> own = Events.publish("/records-service", new RecordStored(UUID.randomUUID(), patient,
                 patient, "0x" + "00".repeat(32), 10, "lab", Instant.now()));
@@ -157,14 +156,14 @@ class NotificationFlowTest {
     @Test
     void adminSeesEveryonesDeliveriesAndOthersOnlyTheirOwn() {
         String admin = LocalStack.userToken(LocalStack.ADMIN_EMAIL, LocalStack.ADMIN_PASSWORD);
-        String mail = Parties.uniqueEmail("seen-by-admin");
+        String mail = LocalStack.uniqueEmail("seen-by-admin");
         UUID patient = Events.patient(mail);
         CloudEvent<EmergencyAccessUsed> e = Events.publish("/records-service", new EmergencyAccessUsed(
                 UUID.randomUUID(), patient, UUID.randomUUID(), Instant.now(), Instant.now()));
         awaitMails(mail, 1, WAIT);
         given().auth().oauth2(admin).queryParam("size", 200).get("/api/notifications")
                 .then().statusCode(200).body("total", greaterThanOrEqualTo(1)).body("items.eventId", hasItem(e.id()));
-        Parties.Party stranger = Parties.patient("stranger");
+        LocalStack.Party stranger = LocalStack.registerPatient("stranger");
         given().auth().oauth2(stranger.token()).get("/api/notifications")
                 .then().statusCode(200).body("total", equalTo(0));
     }

@@ -12,7 +12,6 @@ import health.ehr.events.records.EmergencyAccessUsed;
 import health.ehr.notification.Delivery;
 import health.ehr.notification.repository.DeliveryRepository;
 import health.ehr.notification.testing.Events;
-import health.ehr.notification.testing.Parties;
 import health.ehr.notification.testing.SmtpSwitch;
 import health.ehr.support.testing.LocalStack;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -69,7 +68,7 @@ class SmtpOutageTest {
     @Test
     void mailsWaitOutAnOutageAndAreDeliveredOnceWhenSmtpIsBack() throws Exception {
         SmtpSwitch.off();
-        String mail = Parties.uniqueEmail("outage");
+        String mail = LocalStack.uniqueEmail("outage");
         UUID patient = Events.patient(mail);
         CloudEvent<EmergencyAccessUsed> event = emergencyFor(patient);
         await(() -> {
@@ -89,7 +88,7 @@ class SmtpOutageTest {
     @Test
     void aMailFailingEveryAttemptIsParkedWithItsErrorAndVisibleToAdmin() throws Exception {
         SmtpSwitch.off();
-        String mail = Parties.uniqueEmail("parked");
+        String mail = LocalStack.uniqueEmail("parked");
         UUID patient = Events.patient(mail);
         CloudEvent<EmergencyAccessUsed> event = emergencyFor(patient);
         await(() -> {

@@ -30,6 +30,8 @@ public final class LocalStack {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Services this test JVM has already seen up (the script is asked once per service). */
+    private static final java.util.Set<String> STARTED = new java.util.HashSet<>();
 
     private LocalStack() {
     }
@@ -56,7 +58,10 @@ public final class LocalStack {
      * ({@code deploy/local/platform up NAME}, which starts it only if it is down and waits until it
      * is ready). An existing jar is started as it is; without one, the script builds first.
      */
-    public static void ensureService(String name) {
+    public static synchronized void ensureService(String name) {
+        if (STARTED.contains(name)) {
+            return;
+        }
         Path script = repositoryRoot().resolve("deploy/local/platform");
         try {
             ProcessBuilder builder = new ProcessBuilder(script.toString(), "up", name)
@@ -69,6 +74,7 @@ public final class LocalStack {
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException("deploy/local/platform up " + name + " failed");
             }
+            STARTED.add(name);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + script, e);
         } catch (InterruptedException e) {
@@ -79,8 +85,18 @@ public final class LocalStack {
 
     /** A freshly self-registered patient (through identity-service, which is started if needed). */
     public static Party registerPatient() {
+        return registerPatient("patient");
+    }
+
+    /** A unique test e-mail address starting with {@code label}. */
+    public static String uniqueEmail(String label) {
+        return label + "-" + java.util.UUID.randomUUID().toString().substring(0, 12) + "@example.test";
+    }
+
+    /** A freshly self-registered patient whose e-mail starts with {@code label}. */
+    public static Party registerPatient(String label) {
         ensureService("identity-service");
-        String email = "patient-" + java.util.UUID.randomUUID().toString().substring(0, 12) + "@example.test";
+        String email = uniqueEmail(label);
         String password = "Correct-Horse-9";
         String body = "{\"email\":\"" + email + "\",\"password\":\"" + password
                 + "\",\"givenName\":\"Test\",\"familyName\":\"Patient\",\"birthDate\":\"1980-01-01\"}";
@@ -91,8 +107,13 @@ public final class LocalStack {
 
     /** A practitioner registered by the seeded administrator (identity-service is started if needed). */
     public static Party registerPractitioner() {
+        return registerPractitioner("doctor");
+    }
+
+    /** A practitioner whose e-mail starts with {@code label}. */
+    public static Party registerPractitioner(String label) {
         ensureService("identity-service");
-        String email = "doctor-" + java.util.UUID.randomUUID().toString().substring(0, 12) + "@example.test";
+        String email = uniqueEmail(label);
         String password = "Correct-Horse-9";
         String body = "{\"email\":\"" + email + "\",\"password\":\"" + password
                 + "\",\"givenName\":\"Test\",\"familyName\":\"Doctor\",\"licenseNumber\":\"T-1\","
