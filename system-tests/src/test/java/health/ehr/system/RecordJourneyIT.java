@@ -40,7 +40,7 @@ class RecordJourneyIT {
         byte[] content = new byte[150_000];
         new Random(42).nextBytes(content);
 
-        JsonNode record = upload(patient, content);
+        JsonNode record = upload(patient.id(), patient.token(), content);
         String recordId = record.get("recordId").asText();
         String sha = "0x" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         assertEquals(sha, record.get("sha256").asText());
@@ -98,10 +98,11 @@ class RecordJourneyIT {
                 LocalStack.userToken(email, "Correct-Horse-9"));
     }
 
-    private static JsonNode upload(Party patient, byte[] content) throws Exception {
+    /** Uploads {@code content} as a LAB_RESULT of {@code patientId} through the gateway; the 201 body. */
+    static JsonNode upload(String patientId, String token, byte[] content) throws Exception {
         String boundary = "journey" + UUID.randomUUID().toString().replace("-", "");
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (String[] field : new String[][] {{"patientId", patient.id()}, {"category", "LAB_RESULT"},
+        for (String[] field : new String[][] {{"patientId", patientId}, {"category", "LAB_RESULT"},
                 {"title", "Blood panel"}}) {
             body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0] + "\"\r\n\r\n"
                     + field[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -111,7 +112,7 @@ class RecordJourneyIT {
         body.write(content);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(GATEWAY + "/api/records"))
-                .header("Authorization", "Bearer " + patient.token())
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
                 HttpResponse.BodyHandlers.ofString());
