@@ -1,16 +1,14 @@
 package health.ehr.records.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.RecordCategory;
-import health.ehr.records.client.AnchorClient;
 import health.ehr.records.rest.RecordViews.EmergencyGranted;
 import health.ehr.records.rest.RecordViews.EmergencyRequest;
 import health.ehr.records.rest.RecordViews.RecordView;
 import health.ehr.records.rest.RecordViews.Verification;
 import health.ehr.records.service.ContentNames;
+import health.ehr.records.service.ProofService;
 import health.ehr.records.service.RecordService;
 import health.ehr.support.rest.DomainException;
 import health.ehr.support.rest.Page;
@@ -39,7 +37,6 @@ import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /** The records API: upload, read, prove, verify, erase, emergency access. */
@@ -50,16 +47,15 @@ import org.jboss.logging.Logger;
 public class RecordsResource {
 
     private static final Logger LOG = Logger.getLogger(RecordsResource.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RecordService records;
+    private final ProofService proofs;
     private final Caller caller;
-    private final AnchorClient anchors;
 
-    public RecordsResource(RecordService records, Caller caller, @RestClient AnchorClient anchors) {
+    public RecordsResource(RecordService records, ProofService proofs, Caller caller) {
         this.records = records;
+        this.proofs = proofs;
         this.caller = caller;
-        this.anchors = anchors;
     }
 
     @POST
@@ -121,7 +117,7 @@ public class RecordsResource {
     @Operation(summary = "The record's Merkle proof against AnchorRegistry (PENDING until anchored)")
     public JsonNode proof(@PathParam("recordId") UUID recordId) {
         RecordService.ReadableRecord readable = records.open(caller, recordId, "READ_PROOF");
-        return proofOf(readable.record());
+        return proofs.proof(readable.record().recordId);
     }
 
     @GET
@@ -131,21 +127,9 @@ public class RecordsResource {
         RecordService.ReadableRecord readable = records.open(caller, recordId, "VERIFY");
         MedicalRecord record = readable.record();
         String computed = records.recomputeSha256(readable);
-        JsonNode proof = proofOf(record);
+        JsonNode proof = proofs.proof(recordId);
         boolean anchored = "ANCHORED".equals(proof.path("status").asText());
-        Boolean rootMatches = null;
-        if (anchored) {
-            try {
-                ObjectNode question = JSON.createObjectNode();
-                question.set("leaf", proof.get("leaf"));
-                question.set("proof", proof.get("proof"));
-                question.set("merkleRoot", proof.get("merkleRoot"));
-                JsonNode answer = anchors.verify(question);
-                rootMatches = answer.path("valid").asBoolean(false) && answer.path("anchored").asBoolean(false);
-            } catch (RuntimeException e) {
-                LOG.warnf("anchor verification of record %s unavailable: %s", recordId, e.getMessage());
-            }
-        }
+        Boolean rootMatches = anchored ? proofs.onChainRootMatches(recordId, proof) : null;
         return new Verification(recordId, record.sha256.equals(computed), record.sha256, computed, anchored,
                 rootMatches);
     }
@@ -167,17 +151,5 @@ public class RecordsResource {
     public EmergencyGranted emergencyAccess(@PathParam("recordId") UUID recordId,
             @Valid @NotNull(message = "a body is required") EmergencyRequest body) {
         return new EmergencyGranted(records.emergencyAccess(caller, recordId, body.reason()));
-    }
-
-    private JsonNode proofOf(MedicalRecord record) {
-        try {
-            return anchors.proof(record.recordId);
-        } catch (RuntimeException e) {
-            LOG.debugf("no proof from chain-anchor-service for %s yet: %s", record.recordId, e.getMessage());
-            ObjectNode pending = JSON.createObjectNode();
-            pending.put("recordId", record.recordId.toString());
-            pending.put("status", "PENDING");
-            return pending;
-        }
     }
 }

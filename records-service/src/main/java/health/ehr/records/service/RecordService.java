@@ -268,12 +268,13 @@ public class RecordService {
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             String query = "patientId = ?1" + (category != null ? " AND category = ?2" : "") + " ORDER BY createdAt DESC";
-            List<MedicalRecord> all = category != null ? records.list(query, patient, category)
-                    : records.list(query, patient);
+            Object[] params = category != null ? new Object[] {patient, category} : new Object[] {patient};
             if (owner) {
-                List<MedicalRecord> items = all.stream().skip(page.offset()).limit(page.size).toList();
-                return new Page<>(items, page.page, page.size, all.size());
+                // The owner sees everything: page in the database.
+                var found = records.find(query, params);
+                return new Page<>(found.page(page.page, page.size).list(), page.page, page.size, found.count());
             }
+            List<MedicalRecord> all = records.list(query, params);
             // A grantee sees the records its consents cover; each one listed is a logged read.
             List<MedicalRecord> visible = new ArrayList<>();
             for (MedicalRecord r : all) {
