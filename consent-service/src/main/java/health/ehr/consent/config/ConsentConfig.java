@@ -28,6 +28,25 @@ public interface ConsentConfig {
     /** consent-service's own Keycloak client, whose token identity-service's internal endpoints require. */
     Identity identity();
 
+    /** The consent check's cache (ConsentCheck). */
+    Check check();
+
+    /** Settings of the consent check's in-memory cache and of the change feed that keeps it current. */
+    interface Check {
+
+        /** Most (patient, grantee) pairs kept in memory. */
+        long cacheSize();
+
+        /** Longest time a pair's answer is kept, whatever the feed says (a last resort). */
+        Duration maxAge();
+
+        /** How often the change feed reads which consents changed (on any replica). */
+        Duration refreshInterval();
+
+        /** How far back each feed round reads again, for late commits and clock differences between replicas. */
+        Duration feedOverlap();
+    }
+
     /** Chain settings. */
     interface Chain {
 

@@ -40,11 +40,13 @@ public class ConsentState {
     private final MirrorRepository mirror;
     private final OutboxWriter outbox;
     private final ObjectMapper json;
+    private final ConsentCheck check;
 
-    public ConsentState(MirrorRepository mirror, OutboxWriter outbox, ObjectMapper json) {
+    public ConsentState(MirrorRepository mirror, OutboxWriter outbox, ObjectMapper json, ConsentCheck check) {
         this.mirror = mirror;
         this.outbox = outbox;
         this.json = json;
+        this.check = check;
     }
 
     /** Recomputes the status and chain fields; announces a change. Returns the previous status. */
@@ -53,6 +55,7 @@ public class ConsentState {
         recompute(consent, now);
         if (consent.status != before) {
             consent.updatedAt = now;
+            check.forget(consent.patientId, consent.granteeId);
             announce(before, consent, now);
             LOG.infof("consent %s %s -> %s", consent.consentId, before, consent.status);
         }
@@ -69,6 +72,7 @@ public class ConsentState {
         recompute(consent, now);
         if (consent.status != before) {
             consent.updatedAt = now;
+            check.forget(consent.patientId, consent.granteeId);
             LOG.warnf("consent %s moved back %s -> %s: the chain reorganised below the confirmation depth",
                     consent.consentId, before, consent.status);
         }

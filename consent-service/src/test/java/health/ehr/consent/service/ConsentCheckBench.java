@@ -70,6 +70,12 @@ class ConsentCheckBench {
     @Inject
     OutboxRows outbox;
 
+    @Inject
+    ConsentCheck check;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     @TestHTTPResource("/api/consents/check")
     URI checkUrl;
 
@@ -96,7 +102,16 @@ class ConsentCheckBench {
                 }
             }
         });
-        Result api = runHttp("GET /api/consents/check (HTTP, JWT, JDBC)", token, random -> checkUrl.getPath()
+        // Steady state of a running service: every pair has been asked once (the cache holds it).
+        Instant now = Instant.now();
+        for (UUID patient : patients) {
+            for (UUID grantee : grantees) {
+                check.permitted(patient, grantee, "IMAGING", null, now);
+            }
+        }
+        double hitsBefore = cacheCount("hit");
+        double missesBefore = cacheCount("miss");
+        Result api = runHttp("GET /api/consents/check (HTTP, JWT, cache)", token, random -> checkUrl.getPath()
                 + "?patientId=" + patients.get(random.nextInt(PATIENTS))
                 + "&granteeId=" + grantees.get(random.nextInt(GRANTEES))
                 + "&category=" + CATEGORIES[random.nextInt(CATEGORIES.length)]);
@@ -106,6 +121,8 @@ class ConsentCheckBench {
                 load());
         System.out.println(jdbc);
         System.out.println(api);
+        System.out.printf("  check cache during the HTTP run (warm-up included): %.0f hits, %.0f misses%n",
+                cacheCount("hit") - hitsBefore, cacheCount("miss") - missesBefore);
         assertTrue(api.errors == 0 && jdbc.errors == 0, "no request may fail");
     }
 
@@ -136,6 +153,10 @@ class ConsentCheckBench {
                 + " all %s%n", org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("consent.poll-interval", String.class), lags[lags.length / 2], lags[lags.length - 1],
                 Arrays.toString(lags));
+    }
+
+    private double cacheCount(String result) {
+        return metrics.counter("consent.check.cache", "result", result).count();
     }
 
     // --------------------------------------------------------------------------------------------
