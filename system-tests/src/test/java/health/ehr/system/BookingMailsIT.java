@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * Booking through the gateway: identity-service announces both parties, appointment-service books
  * (AppointmentBooked through its outbox), notification-service mails both, and exactly one mail each
  * arrives in the SMTP sink, with nothing of the patient's reason in it. A second patient gets 409.
+ * An appointment inside the reminder lead gets exactly one reminder mail (appointment-service's
+ * reminder job, then notification-service at the patient's lead); cancelling it mails both parties
+ * and frees the slot for someone else.
  */
 class BookingMailsIT {
 
@@ -29,6 +32,8 @@ class BookingMailsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GATEWAY = LocalStack.gatewayUrl();
     private static final String SUBJECT = "EHR Exchange: An appointment was booked";
+    private static final String REMINDER = "EHR Exchange: Reminder: you have an appointment";
+    private static final String CANCELLED = "EHR Exchange: An appointment was cancelled";
 
     @Test
     void aBookingMailsBothPartiesOnceAndASecondPatientGets409() throws Exception {
@@ -59,6 +64,59 @@ class BookingMailsIT {
         assertTrue(mails(latecomer.email()) == 0, "nothing for the patient who did not book");
     }
 
+    @Test
+    void anAppointmentInsideTheLeadIsRemindedOnceAndCancellingFreesTheSlot() throws Exception {
+        LocalStack.Party doctor = LocalStack.registerPractitioner();
+        LocalStack.Party patient = LocalStack.registerPatient();
+        LocalStack.Party next = LocalStack.registerPatient();
+        // Two hours ahead: inside the default 24-hour lead, so the reminder is due at once.
+        Instant start = Instant.now().plus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+        HttpResponse<String> slots = post("/api/appointments/slots", doctor.token(),
+                "{\"start\":\"" + start + "\",\"end\":\"" + start.plus(20, ChronoUnit.MINUTES) + "\"}");
+        assertEquals(201, slots.statusCode(), slots.body());
+        String slotId = JSON.readTree(slots.body()).get("items").get(0).get("slotId").asText();
+        HttpResponse<String> booked = post("/api/appointments", patient.token(),
+                "{\"slotId\":\"" + slotId + "\",\"reason\":\"check-up\"}");
+        assertEquals(201, booked.statusCode(), booked.body());
+        String appointmentId = JSON.readTree(booked.body()).get("appointmentId").asText();
+
+        // appointment-service's reminder job runs every 30 s on the local stack.
+        awaitMail(patient.email(), REMINDER, Duration.ofSeconds(90));
+        Thread.sleep(3000); // a second reminder would be sent as fast as the first
+        assertEquals(1, mails(patient.email(), REMINDER), "the reminder arrived exactly once");
+        assertEquals(0, mails(doctor.email(), REMINDER), "reminders go to the patient");
+
+        assertFalse(freeSlots(doctor, start).contains(slotId), "a booked slot is not offered");
+        HttpResponse<String> cancelled = post("/api/appointments/" + appointmentId + "/cancel", patient.token(),
+                "{\"reason\":\"cannot come\"}");
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+        assertEquals("CANCELLED", JSON.readTree(cancelled.body()).get("status").asText());
+        assertTrue(freeSlots(doctor, start).contains(slotId), "cancelling frees the slot");
+        awaitMail(patient.email(), CANCELLED, Duration.ofSeconds(60));
+        awaitMail(doctor.email(), CANCELLED, Duration.ofSeconds(60));
+        assertEquals(201, post("/api/appointments", next.token(),
+                "{\"slotId\":\"" + slotId + "\",\"reason\":\"check-up\"}").statusCode(),
+                "another patient books the freed slot");
+    }
+
+    private static String freeSlots(LocalStack.Party doctor, Instant around) throws Exception {
+        String query = "?practitionerId=" + doctor.id() + "&from=" + around.minus(1, ChronoUnit.HOURS)
+                + "&to=" + around.plus(1, ChronoUnit.HOURS);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY
+                        + "/api/appointments/slots" + query)).header("Authorization", "Bearer " + doctor.token())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    private static void awaitMail(String email, String subject, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (mails(email, subject) == 0) {
+            assertTrue(System.nanoTime() < deadline, "no '" + subject + "' mail for the party within " + timeout);
+            Thread.sleep(250);
+        }
+    }
+
     private static HttpResponse<String> post(String path, String token, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -66,9 +124,13 @@ class BookingMailsIT {
     }
 
     private static long mails(String email) throws Exception {
+        return mails(email, SUBJECT);
+    }
+
+    private static long mails(String email, String subject) throws Exception {
         long count = 0;
         for (JsonNode message : inbox(email)) {
-            if (SUBJECT.equals(message.path("subject").asText())) {
+            if (subject.equals(message.path("subject").asText())) {
                 count++;
             }
         }
