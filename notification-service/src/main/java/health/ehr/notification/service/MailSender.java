@@ -133,9 +133,13 @@ public class MailSender {
         try {
             MailKind kind = MailKind.ofTemplate(d.template);
             Map<String, String> model = json.readValue(d.model, MODEL);
+            // One Message-ID per delivery, the same on every attempt: should a crash fall between the
+            // server's acceptance and the SENT commit, the resent copy is the same message, which mail
+            // stores and clients recognise (RFC 5322 3.6.4; e.g. Sieve "duplicate", RFC 7352).
             mailer.send(Mail.withHtml(address, config.platformName() + ": " + kind.subject(),
                             render(kind, "html", model))
-                    .setText(render(kind, "txt", model)));
+                    .setText(render(kind, "txt", model))
+                    .addHeader("Message-ID", messageId(d.deliveryId)));
         } catch (Exception e) {
             fail(d, "SMTP: " + e.getClass().getSimpleName() + ": " + e.getMessage(), false);
             return;
@@ -143,6 +147,11 @@ public class MailSender {
         // Straight after the server accepted it: the resend window is this one short transaction.
         QuarkusTransaction.requiringNew().run(() -> deliveries.markSent(id, address, Instant.now()));
         LOG.infof("delivery %s (%s, event %s) sent", id, d.template, d.eventId);
+    }
+
+    /** The delivery's Message-ID: its id at the platform's mail domain. */
+    static String messageId(UUID deliveryId) {
+        return "<" + deliveryId + "@notification.ehr>";
     }
 
     private String resolve(UUID partyId) {
