@@ -146,7 +146,7 @@ public class ConsentResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ConsentView.class)))
     @APIResponse(responseCode = "404", content = @Content(mediaType = "application/problem+json"))
     public ConsentView get(@PathParam("consentId") String consentId) {
-        return view(consents.get(caller.partyId(), caller.has(Role.ADMIN), pathId(consentId)));
+        return view(consents.get(caller.partyId(), pathId(consentId)));
     }
 
     @DELETE

@@ -260,11 +260,14 @@ public class ConsentService {
     // Reads
     // ------------------------------------------------------------------------------------------
 
-    /** A consent for its patient, its grantee or an administrator; 404 for everyone else. */
-    public Consent get(UUID callerId, boolean admin, UUID consentId) {
+    /**
+     * A consent, for its patient or its grantee; 404 for everyone else (API.md), administrators
+     * included: they see a party's consents through the list, which names the party.
+     */
+    public Consent get(UUID callerId, UUID consentId) {
         Consent consent = consents.findByIdOptional(consentId)
                 .orElseThrow(() -> DomainException.notFound(notFound(consentId)));
-        if (!admin && !consent.patientId.equals(callerId) && !consent.granteeId.equals(callerId)) {
+        if (!consent.patientId.equals(callerId) && !consent.granteeId.equals(callerId)) {
             throw DomainException.notFound(notFound(consentId));
         }
         return consent;

@@ -1,5 +1,7 @@
 package health.ehr.identity.rest;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -25,6 +27,8 @@ public final class RegistrationRequests {
             String givenName,
             @NotBlank(message = "is required") @Size(max = 100, message = "is longer than 100 characters")
             String familyName,
+            // ISO-8601 text only: without this Jackson reads a JSON number as a day count since 1970.
+            @JsonFormat(shape = JsonFormat.Shape.STRING, lenient = OptBoolean.FALSE)
             @NotNull(message = "is required") @Past(message = "must be in the past") LocalDate birthDate) {
     }
 

@@ -100,6 +100,11 @@ class RegistrationResourceTest {
                 .when().post("/api/identity/patients")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItem("birthDate"));
+        // A number is not an ISO-8601 date (Jackson would read it as days since 1970).
+        given().contentType(ContentType.JSON).body("{\"birthDate\": 12345}")
+                .when().post("/api/identity/patients")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("birthDate"));
         given().contentType(ContentType.TEXT).body("hello")
                 .when().post("/api/identity/patients")
                 .then().statusCode(415).contentType("application/problem+json");

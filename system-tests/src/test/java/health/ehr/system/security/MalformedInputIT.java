@@ -62,9 +62,6 @@ class MalformedInputIT {
      * accepted request moves (or none).
      */
     static final Map<String, String[]> KNOWN_BUGS = Map.of(
-            "POST /api/identity/patients [birthDate = 12345]", new String[] {"identity-service takes a JSON number"
-                    + " as birthDate (Jackson reads it as an epoch day) and registers the patient; API.md says"
-                    + " ISO-8601 dates", "none"},
             "POST /api/records [invalid UTF-8 title]", new String[] {"records-service accepts a multipart title"
                     + " that is not UTF-8 and stores it with U+FFFD replacement characters instead of answering 400",
                     "records"});
