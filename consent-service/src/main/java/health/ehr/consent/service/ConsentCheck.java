@@ -161,6 +161,24 @@ public class ConsentCheck {
         } else {
             hits.increment();
         }
+        return decide(active, category, recordId, now);
+    }
+
+    /**
+     * The answer from memory alone, or {@code null} when the pair is not cached (then {@link #permitted}
+     * asks the database): lets the HTTP layer answer on the I/O thread without a hop to a worker.
+     */
+    public Optional<Grant> permittedIfCached(UUID patientId, UUID granteeId, String category, UUID recordId,
+            Instant now) {
+        List<Coverage> active = pairs.getIfPresent(new Pair(patientId, granteeId));
+        if (active == null) {
+            return null;
+        }
+        hits.increment();
+        return decide(active, category, recordId, now);
+    }
+
+    private static Optional<Grant> decide(List<Coverage> active, String category, UUID recordId, Instant now) {
         String categoryItem = category == null ? null : Scopes.categoryItem(category);
         String recordItem = recordId == null ? null : Scopes.recordItem(recordId);
         Coverage best = null;
