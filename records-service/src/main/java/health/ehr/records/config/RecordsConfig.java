@@ -23,7 +23,7 @@ public interface RecordsConfig {
     /** Largest record content accepted; larger uploads get 413 before they are read. */
     MemorySize maxUploadSize();
 
-    /** S3 multipart part size: each upload buffers one part in memory. */
+    /** S3 part size (5 MiB to 2 GiB): an upload holds at most two parts in memory; smaller bodies are one PUT. */
     MemorySize partSize();
 
     /** How long a practitioner's emergency access to a record lasts. */

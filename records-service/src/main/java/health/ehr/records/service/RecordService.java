@@ -22,8 +22,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -34,13 +32,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.core.FileUploadException;
-import org.apache.commons.fileupload2.core.FileUploadSizeException;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,11 +54,6 @@ public class RecordService {
     private final AccessLog accessLog;
     private final OutboxWriter outbox;
     private final RecordsConfig config;
-    private final ExecutorService encryptors = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "record-encryptor");
-        t.setDaemon(true);
-        return t;
-    });
 
     public RecordService(MedicalRecordRepository records, EmergencyGrantRepository emergencies, ObjectStore objects,
             EnvelopeCipher cipher, AccessPolicy policy, AccessLog accessLog, OutboxWriter outbox,
@@ -96,13 +82,12 @@ public class RecordService {
         Map<String, String> fields = new HashMap<>();
         Stored stored = null;
         try {
-            FileItemInputIterator parts = new StreamingMultipart(max + 64 * 1024)
-                    .parts(contentType, contentLength, body);
-            while (parts.hasNext()) {
-                FileItemInput part = parts.next();
+            StreamingMultipart parts = new StreamingMultipart(contentType, body, max + 64 * 1024);
+            StreamingMultipart.Part part;
+            while ((part = parts.next()) != null) {
                 if (part.isFormField()) {
-                    fields.put(part.getFieldName(), readField(part));
-                } else if ("file".equals(part.getFieldName())) {
+                    fields.put(part.fieldName(), readField(part));
+                } else if ("file".equals(part.fieldName())) {
                     if (stored != null) {
                         throw DomainException.invalidField("file", "only one file per record");
                     }
@@ -111,9 +96,8 @@ public class RecordService {
                         authoriseUpload(caller, fields);
                     }
                     stored = store(recordId, part, max);
-                } else {
-                    part.getInputStream().transferTo(OutputStream.nullOutputStream());
                 }
+                // Any other part is skipped by the parser.
             }
             Stored complete = complete(fields, caller, stored);
             return QuarkusTransaction.requiringNew().call(() -> persist(caller, recordId, fields, complete));
@@ -138,54 +122,33 @@ public class RecordService {
         return stored;
     }
 
-    private Stored store(UUID recordId, FileItemInput part, long max) throws IOException {
+    /**
+     * The file part through SHA-256 and the record's streaming AEAD into object storage, on the
+     * request's own thread; object storage uploads each full part in the background meanwhile.
+     */
+    private Stored store(UUID recordId, StreamingMultipart.Part part, long max) throws IOException {
         EnvelopeCipher.DataKey key = cipher.newDataKey(recordId);
         MessageDigest sha = sha256();
-        long[] size = {0};
-        PipedInputStream ciphertext = new PipedInputStream(1024 * 1024);
-        PipedOutputStream sink = new PipedOutputStream(ciphertext);
-        InputStream plaintext = part.getInputStream();
-        Future<?> encryption = encryptors.submit(() -> {
-            try (OutputStream encrypting = key.encrypting(sink)) {
-                byte[] buffer = new byte[CHUNK];
-                int n;
-                while ((n = plaintext.read(buffer)) != -1) {
-                    sha.update(buffer, 0, n);
-                    size[0] += n;
-                    encrypting.write(buffer, 0, n);
-                }
+        ObjectStore.Upload upload = objects.create(objectKey(recordId));
+        long size = 0;
+        try (InputStream plaintext = part.stream()) {
+            OutputStream encrypting = key.encrypting(upload);
+            byte[] buffer = new byte[CHUNK];
+            int n;
+            while ((n = plaintext.read(buffer)) != -1) {
+                sha.update(buffer, 0, n);
+                size += n;
+                encrypting.write(buffer, 0, n);
             }
-            return null;
-        });
-        try {
-            objects.put(objectKey(recordId), ciphertext);
-            encryption.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(cause);
-        } catch (IOException e) {
-            encryption.cancel(true);
+            encrypting.close(); // the last segment
+            upload.close(); // the object is stored (idempotent if the cipher stream closed it already)
+        } catch (IOException | RuntimeException e) {
+            upload.abort();
             throw e;
-        } catch (Exception e) {
-            encryption.cancel(true);
-            // The encryptor's own failure (e.g. the client went away) is the more useful one.
-            if (encryption.isDone() && !encryption.isCancelled()) {
-                try {
-                    encryption.get();
-                } catch (Exception inner) {
-                    throw new IOException(inner.getCause() != null ? inner.getCause() : inner);
-                }
-            }
-            throw new StorageUnavailable(e);
-        } finally {
-            ciphertext.close();
         }
-        String name = ContentNames.sanitise(part.getName());
-        String type = ContentNames.contentType(part.getContentType());
-        return new Stored(size[0], "0x" + HexFormat.of().formatHex(sha.digest()), name, type, key);
+        String name = ContentNames.sanitise(part.fileName());
+        String type = ContentNames.contentType(part.contentType());
+        return new Stored(size, "0x" + HexFormat.of().formatHex(sha.digest()), name, type, key);
     }
 
     private MedicalRecord persist(Caller caller, UUID recordId, Map<String, String> fields, Stored stored) {
@@ -259,36 +222,70 @@ public class RecordService {
         }
     }
 
-    /** A page of a patient's records that the caller may see (category optional). */
+    /**
+     * A page of a patient's records that the caller may see (category optional), paged in the
+     * database. A grantee's view is worked out from a handful of consent checks, not one per record:
+     * one for any consent at all, one per category (covered whole by an {@code all} or a category
+     * scope); only records of categories not covered that way are checked one by one, because
+     * consent-service answers record-list scopes per record only.
+     */
     public Page<MedicalRecord> list(Caller caller, UUID patientId, String category, PageRequest page) {
         UUID patient = patientId != null ? patientId : caller.partyId();
         boolean owner = caller.has(Role.PATIENT) && patient.equals(caller.partyId());
         if (!owner && !(caller.has(Role.PRACTITIONER) || caller.has(Role.CLINIC))) {
             throw DomainException.notFound("No records visible to the caller.");
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            String query = "patientId = ?1" + (category != null ? " AND category = ?2" : "") + " ORDER BY createdAt DESC";
-            Object[] params = category != null ? new Object[] {patient, category} : new Object[] {patient};
-            if (owner) {
-                // The owner sees everything: page in the database.
+        if (owner) {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                String query = "patientId = ?1" + (category != null ? " AND category = ?2" : "")
+                        + " ORDER BY createdAt DESC, recordId";
+                Object[] params = category != null ? new Object[] {patient, category} : new Object[] {patient};
                 var found = records.find(query, params);
                 return new Page<>(found.page(page.page, page.size).list(), page.page, page.size, found.count());
-            }
-            List<MedicalRecord> all = records.list(query, params);
-            // A grantee sees the records its consents cover; each one listed is a logged read.
-            List<MedicalRecord> visible = new ArrayList<>();
-            for (MedicalRecord r : all) {
-                if (policy.consented(patient, caller.partyId(), r.category, r.recordId)) {
-                    visible.add(r);
+            });
+        }
+        UUID grantee = caller.partyId();
+        // Consent checks happen outside the transaction: no database connection waits on consent-service.
+        if (!policy.consented(patient, grantee, null, null)) {
+            throw DomainException.forbidden("No active consent of this patient covers the caller.");
+        }
+        List<String> asked = category != null ? List.of(category) : RecordCategory.names();
+        List<String> covered = asked.stream().filter(c -> policy.consented(patient, grantee, c, null)).toList();
+        List<String> uncovered = asked.stream().filter(c -> !covered.contains(c)).toList();
+        List<UUID> listed = new ArrayList<>();
+        if (!uncovered.isEmpty()) {
+            List<Object[]> candidates = QuarkusTransaction.requiringNew().call(() -> records.getEntityManager()
+                    .createQuery("SELECT r.recordId, r.category FROM MedicalRecord r"
+                            + " WHERE r.patientId = :patient AND r.category IN :categories", Object[].class)
+                    .setParameter("patient", patient).setParameter("categories", uncovered).getResultList());
+            for (Object[] candidate : candidates) {
+                if (policy.consented(patient, grantee, (String) candidate[1], (UUID) candidate[0])) {
+                    listed.add((UUID) candidate[0]);
                 }
             }
-            if (visible.isEmpty()) {
-                throw DomainException.forbidden("No active consent of this patient covers the caller.");
+        }
+        if (covered.isEmpty() && listed.isEmpty()) {
+            throw DomainException.forbidden("No active consent of this patient covers the caller.");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<String> conditions = new ArrayList<>();
+            Map<String, Object> params = new HashMap<>();
+            params.put("patient", patient);
+            if (!covered.isEmpty()) {
+                conditions.add("category IN :covered");
+                params.put("covered", covered);
             }
-            List<MedicalRecord> items = visible.stream().skip(page.offset()).limit(page.size).toList();
-            items.forEach(r -> accessLog.append(r.patientId, r.recordId, caller.partyId(),
-                    caller.primaryRole().map(Role::claimValue).orElse("unknown"), "LIST", "consent", false));
-            return new Page<>(items, page.page, page.size, visible.size());
+            if (!listed.isEmpty()) {
+                conditions.add("recordId IN :listed");
+                params.put("listed", listed);
+            }
+            String where = "patientId = :patient AND (" + String.join(" OR ", conditions) + ")";
+            var found = records.find(where + " ORDER BY createdAt DESC, recordId", params);
+            List<MedicalRecord> items = found.page(page.page, page.size).list();
+            // Each record listed to a grantee is a logged read.
+            String role = caller.primaryRole().map(Role::claimValue).orElse("unknown");
+            items.forEach(r -> accessLog.append(r.patientId, r.recordId, grantee, role, "LIST", "consent", false));
+            return new Page<>(items, page.page, page.size, records.count(where, params));
         });
     }
 
@@ -413,11 +410,11 @@ public class RecordService {
         }
     }
 
-    private static String readField(FileItemInput part) throws IOException {
-        try (InputStream in = part.getInputStream()) {
+    private static String readField(StreamingMultipart.Part part) throws IOException {
+        try (InputStream in = part.stream()) {
             byte[] bytes = in.readNBytes(FIELD_LIMIT + 1);
             if (bytes.length > FIELD_LIMIT) {
-                throw DomainException.invalidField(part.getFieldName(), "is longer than " + FIELD_LIMIT + " bytes");
+                throw DomainException.invalidField(part.fieldName(), "is longer than " + FIELD_LIMIT + " bytes");
             }
             return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -427,17 +424,15 @@ public class RecordService {
         if (e instanceof DomainException domain) {
             return domain;
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof FileUploadSizeException) {
-                return tooLarge(max);
-            }
+        if (e instanceof StreamingMultipart.TooLarge) {
+            return tooLarge(max);
         }
-        if (e instanceof FileUploadException) {
+        if (e instanceof StreamingMultipart.Malformed) {
             return new DomainException(Response.Status.BAD_REQUEST, "malformed-multipart",
                     "The multipart body is malformed: " + e.getMessage());
         }
-        if (e instanceof StorageUnavailable) {
-            LOG.warnf("object storage failed, nothing kept: %s", e.getCause().toString());
+        if (e instanceof ObjectStore.StorageException) {
+            LOG.warnf("object storage failed, nothing kept: %s", e.getMessage());
             return new DomainException(Response.Status.SERVICE_UNAVAILABLE, "storage-unavailable",
                     "Object storage did not accept the upload; nothing was stored. Try again.");
         }
@@ -471,13 +466,6 @@ public class RecordService {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Object storage failed while the request stream itself was fine. */
-    static final class StorageUnavailable extends IOException {
-        StorageUnavailable(Throwable cause) {
-            super(cause);
         }
     }
 

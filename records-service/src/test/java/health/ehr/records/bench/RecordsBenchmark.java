@@ -8,9 +8,7 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,14 +34,20 @@ import org.junit.jupiter.api.Test;
 class RecordsBenchmark {
 
     private static final int PORT = 18082;
-    private URL records;
+    private URI records;
     private Process service;
 
     @org.junit.jupiter.api.BeforeEach
     void startServiceWithSmallHeap() throws Exception {
         java.nio.file.Path root = LocalStack.repositoryRoot();
-        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx128m", "-jar",
-                root.resolve("records-service/target/quarkus-app/quarkus-run.jar").toString())
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx128m"));
+        // e.g. -Dbench.jvmArgs="-XX:StartFlightRecording=filename=target/bench.jfr" to profile the service
+        String extra = System.getProperty("bench.jvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", root.resolve("records-service/target/quarkus-app/quarkus-run.jar").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("records-service/target/bench-service.log").toFile());
         java.util.Map<String, String> env = builder.environment();
@@ -54,6 +58,8 @@ class RecordsBenchmark {
             }
         }
         env.put("EHR_RECORDS_PORT", Integer.toString(PORT));
+        // Its own consumer group: the bench service must not take the running stack's events.
+        env.put("EHR_MESSAGING_CONSUMER_GROUP", "records-service-bench");
         env.put("QUARKUS_HIBERNATE_ORM_DATABASE_VERSION_CHECK_ENABLED", "false");
         // The disposable test database, cleaned at start: the bench never touches the stack's data.
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:mysql://127.0.0.1:3306/ehr_records_test");
@@ -62,7 +68,7 @@ class RecordsBenchmark {
         env.putIfAbsent("EHR_S3_ACCESS_KEY", "ehr-local");
         env.putIfAbsent("EHR_S3_SECRET_KEY", "ehr-local-secret");
         service = builder.start();
-        records = new URL("http://localhost:" + PORT + "/api/records");
+        records = URI.create("http://localhost:" + PORT + "/api/records");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -89,107 +95,242 @@ class RecordsBenchmark {
     }
 
     private static final long MIB = 1024 * 1024;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final MinioClient S3 = MinioClient.builder().endpoint("http://localhost:9000")
             .credentials("ehr-local", "ehr-local-secret").region("us-east-1").build();
 
     @Test
     void streamingThroughputAgainstRawObjectStorageAndSmallRecordRate() throws Exception {
+        // -Dbench.parts=stream,gib,floor,small,gateway (default: all); gateway measures the stack's own
+        // records-service (:8082) through the gateway (:8080) and directly, with the same clients.
+        List<String> parts = List.of(System.getProperty("bench.parts", "stream,gib,floor,small,gateway").split(","));
         LocalStack.Party patient = LocalStack.registerPatient();
         long size = 256 * MIB;
+        System.out.printf(Locale.ROOT, "%n=== records-service benchmark (service heap -Xmx128m, own process) ===%n");
 
-        // Baseline: the same bytes put straight into the same S3 server with MinIO's client.
-        long t0 = System.nanoTime();
-        S3.putObject(PutObjectArgs.builder().bucket("ehr-records").object("bench/raw")
-                .stream(new PatternStream(size), -1, 16 * MIB).build());
-        double rawPut = mibPerSecond(size, System.nanoTime() - t0);
-        t0 = System.nanoTime();
-        try (InputStream in = S3.getObject(io.minio.GetObjectArgs.builder().bucket("ehr-records").object("bench/raw").build())) {
-            drain(in);
+        if (parts.contains("stream")) {
+            // Warm-up of both paths (JIT), so that the figures below are steady-state ones.
+            for (int i = 0; i < 4; i++) {
+                rawPut(32 * MIB);
+                rawGet();
+                download(records, patient, upload(records, patient, 32 * MIB));
+            }
+            // Rounds alternate baseline and service, so that load changes on the shared machine hit
+            // both alike; the median ratio is the figure.
+            int rounds = Integer.getInteger("bench.rounds", 3);
+            List<Double> upRatios = new ArrayList<>();
+            List<Double> downRatios = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                double[] c0 = cpu();
+                long t0 = System.nanoTime();
+                rawPut(size);
+                double rawPut = mibPerSecond(size, System.nanoTime() - t0);
+                double[] c1 = cpu();
+                t0 = System.nanoTime();
+                String recordId = upload(records, patient, size);
+                double upload = mibPerSecond(size, System.nanoTime() - t0);
+                double[] c2 = cpu();
+                t0 = System.nanoTime();
+                rawGet();
+                double rawGet = mibPerSecond(size, System.nanoTime() - t0);
+                double[] c3 = cpu();
+                t0 = System.nanoTime();
+                long read = download(records, patient, recordId);
+                double download = mibPerSecond(size, System.nanoTime() - t0);
+                double[] c4 = cpu();
+                assertEquals(size, read);
+                S3.removeObject(RemoveObjectArgs.builder().bucket("ehr-records").object("bench/raw").build());
+                upRatios.add(upload / rawPut);
+                downRatios.add(download / rawGet);
+                System.out.printf(Locale.ROOT, "round %d  raw S3 put 256 MiB          %8.1f MiB/s%s%n", round, rawPut,
+                        cpuSince(c0, c1));
+                System.out.printf(Locale.ROOT, "round %d  upload 256 MiB via service  %8.1f MiB/s  ratio %.2f%s%n", round,
+                        upload, upload / rawPut, cpuSince(c1, c2));
+                System.out.printf(Locale.ROOT, "round %d  raw S3 get 256 MiB          %8.1f MiB/s%s%n", round, rawGet,
+                        cpuSince(c2, c3));
+                System.out.printf(Locale.ROOT, "round %d  download 256 MiB decrypted  %8.1f MiB/s  ratio %.2f%s%n", round,
+                        download, download / rawGet, cpuSince(c3, c4));
+            }
+            System.out.printf(Locale.ROOT, "median ratio over %d rounds: upload %.2f of raw put, download %.2f of raw get%n",
+                    rounds, median(upRatios), median(downRatios));
         }
-        double rawGet = mibPerSecond(size, System.nanoTime() - t0);
-        S3.removeObject(RemoveObjectArgs.builder().bucket("ehr-records").object("bench/raw").build());
 
-        t0 = System.nanoTime();
-        String recordId = upload(patient, size);
-        double upload = mibPerSecond(size, System.nanoTime() - t0);
-        t0 = System.nanoTime();
-        long read = download(patient, recordId);
-        double download = mibPerSecond(size, System.nanoTime() - t0);
-        assertEquals(size, read);
+        if (parts.contains("gib")) {
+            long t0 = System.nanoTime();
+            String big = upload(records, patient, 1024 * MIB);
+            long bigRead = download(records, patient, big);
+            double gibRoundTrip = (System.nanoTime() - t0) / 1e9;
+            assertEquals(1024 * MIB, bigRead);
+            System.out.printf(Locale.ROOT, "1 GiB upload + download     %8.1f s (completed with the heap above)%n", gibRoundTrip);
+        }
 
-        t0 = System.nanoTime();
-        String big = upload(patient, 1024 * MIB);
-        long bigRead = download(patient, big);
-        double gibRoundTrip = (System.nanoTime() - t0) / 1e9;
-        assertEquals(1024 * MIB, bigRead);
+        if (parts.contains("floor")) {
+            rawSmallPuts();
+        }
+        if (parts.contains("small")) {
+            smallRecords("10 KiB uploads, 16 clients, bench service (-Xmx128m)", records, patient, service.pid());
+        }
+        if (parts.contains("gateway")) {
+            LocalStack.Party stackPatient = LocalStack.registerPatient();
+            long stackService = pidFile("records-service");
+            smallRecords("10 KiB uploads, 16 clients, stack service :8082 direct",
+                    URI.create(LocalStack.serviceUrl("EHR_RECORDS_PORT", 8082) + "/api/records"), stackPatient,
+                    stackService);
+            smallRecords("10 KiB uploads, 16 clients, through the gateway :8080",
+                    URI.create(LocalStack.gatewayUrl() + "/api/records"), stackPatient, stackService);
+        }
+    }
 
-        // Small records: 10 KiB each, 16 concurrent clients, straight to the service.
-        int count = 1600;
+    /** The floor under the small-record rate: 10 KiB MinIO-client puts straight to S3, 16 clients. */
+    private void rawSmallPuts() throws Exception {
         int clients = 16;
+        int count = Integer.getInteger("bench.smallCount", 3200);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicLong failures = new AtomicLong();
-        t0 = System.nanoTime();
+        try {
+            byte[] bytes = new byte[10 * 1024];
+            List<Future<?>> futures = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                String key = "bench/small-" + i;
+                futures.add(pool.submit(() -> {
+                    S3.putObject(PutObjectArgs.builder().bucket("ehr-records").object(key)
+                            .stream(new java.io.ByteArrayInputStream(bytes), bytes.length, -1).build());
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            double rate = count / ((System.nanoTime() - t0) / 1e9);
+            System.out.printf(Locale.ROOT, "%-56s %8.1f /s%n", "raw S3 put of 10 KiB objects, 16 clients", rate);
+            futures.clear();
+            for (int i = 0; i < count; i++) {
+                String key = "bench/small-" + i;
+                futures.add(pool.submit(() -> {
+                    S3.removeObject(RemoveObjectArgs.builder().bucket("ehr-records").object(key).build());
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** 10 KiB records, 16 concurrent clients, after a short warm-up; prints rate and latencies. */
+    private void smallRecords(String label, URI target, LocalStack.Party patient, long servicePid) throws Exception {
+        int clients = 16;
+        int count = Integer.getInteger("bench.smallCount", 3200);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            // Warm-up: on a loaded machine the JIT is still compiling the upload path after hundreds of uploads.
+            runSmall(pool, target, patient, Integer.getInteger("bench.smallWarmup", 1000), new ArrayList<>(),
+                    new AtomicLong());
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+            AtomicLong failures = new AtomicLong();
+            long gateway = nginxWorker(pidFile("gateway-nginx"));
+            double[] c0 = {cpuSeconds(ProcessHandle.current().pid()), cpuSeconds(servicePid), cpuSeconds(s3Pid()),
+                cpuSeconds(gateway)};
+            long t0 = System.nanoTime();
+            runSmall(pool, target, patient, count, latencies, failures);
+            double rate = count / ((System.nanoTime() - t0) / 1e9);
+            double[] c1 = {cpuSeconds(ProcessHandle.current().pid()), cpuSeconds(servicePid), cpuSeconds(s3Pid()),
+                cpuSeconds(gateway)};
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            System.out.printf(Locale.ROOT, "%-56s %8.1f /s   p50 %.1f ms  p99 %.1f ms  failures %d%n", label,
+                    rate, percentile(sorted, 0.50), percentile(sorted, 0.99), failures.get());
+            System.out.printf(Locale.ROOT, "%-56s cpu ms per upload: client %.2f  service %.2f  s3 %.2f  gateway %.2f%n",
+                    "", (c1[0] - c0[0]) * 1000 / count, (c1[1] - c0[1]) * 1000 / count, (c1[2] - c0[2]) * 1000 / count,
+                    (c1[3] - c0[3]) * 1000 / count);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private void runSmall(ExecutorService pool, URI target, LocalStack.Party patient, int count, List<Long> latencies,
+            AtomicLong failures) throws Exception {
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             futures.add(pool.submit(() -> {
                 long s = System.nanoTime();
                 try {
-                    upload(patient, 10 * 1024);
+                    upload(target, patient, 10 * 1024);
                     latencies.add(System.nanoTime() - s);
                 } catch (Exception e) {
-                    failures.incrementAndGet();
+                    if (failures.incrementAndGet() == 1) {
+                        System.out.println("first failure: " + e);
+                    }
                 }
             }));
         }
         for (Future<?> f : futures) {
             f.get();
         }
-        double smallRate = count / ((System.nanoTime() - t0) / 1e9);
-        pool.shutdown();
-        Collections.sort(latencies);
-
-        System.out.printf(Locale.ROOT, "%n=== records-service benchmark (service heap -Xmx128m, own process) ===%n");
-        System.out.printf(Locale.ROOT, "raw S3 put 256 MiB          %8.1f MiB/s%n", rawPut);
-        System.out.printf(Locale.ROOT, "upload 256 MiB via service  %8.1f MiB/s   ratio %.2f of raw put%n", upload, upload / rawPut);
-        System.out.printf(Locale.ROOT, "raw S3 get 256 MiB          %8.1f MiB/s%n", rawGet);
-        System.out.printf(Locale.ROOT, "download 256 MiB decrypted  %8.1f MiB/s   ratio %.2f of raw get%n", download, download / rawGet);
-        System.out.printf(Locale.ROOT, "1 GiB upload + download     %8.1f s (completed with the heap above)%n", gibRoundTrip);
-        System.out.printf(Locale.ROOT, "10 KiB uploads, 16 clients  %8.1f /s   p50 %.1f ms  p99 %.1f ms  failures %d%n",
-                smallRate, percentile(latencies, 0.50), percentile(latencies, 0.99), failures.get());
     }
 
-    private String upload(LocalStack.Party patient, long size) throws IOException, InterruptedException {
+    // The service is driven with OkHttp, the HTTP client under the baseline's MinIO client, so that
+    // the ratios compare the servers, not two client libraries (both share the machine's two cores).
+    private static final okhttp3.OkHttpClient OK = new okhttp3.OkHttpClient.Builder()
+            .connectionPool(new okhttp3.ConnectionPool(32, 5, java.util.concurrent.TimeUnit.MINUTES))
+            .readTimeout(Duration.ofMinutes(10)).writeTimeout(Duration.ofMinutes(10)).build();
+
+    private String upload(URI target, LocalStack.Party patient, long size) throws IOException {
         String boundary = "bench" + UUID.randomUUID().toString().replace("-", "");
-        String head = field(boundary, "patientId", patient.id().toString()) + field(boundary, "category", "IMAGING")
+        byte[] head = (field(boundary, "patientId", patient.id().toString()) + field(boundary, "category", "IMAGING")
                 + field(boundary, "title", "benchmark") + "--" + boundary + "\r\nContent-Disposition: form-data;"
-                + " name=\"file\"; filename=\"bench.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n";
-        String tail = "\r\n--" + boundary + "--\r\n";
-        InputStream body = new SequenceInputStream(Collections.enumeration(List.of(
-                new java.io.ByteArrayInputStream(head.getBytes(StandardCharsets.UTF_8)), new PatternStream(size),
-                new java.io.ByteArrayInputStream(tail.getBytes(StandardCharsets.UTF_8)))));
-        long length = head.length() + size + tail.length();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(records.toString()))
-                .header("Authorization", "Bearer " + patient.token())
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), length))
-                .build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+                + " name=\"file\"; filename=\"bench.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        okhttp3.MediaType type = okhttp3.MediaType.get("multipart/form-data; boundary=" + boundary);
+        okhttp3.RequestBody body = new okhttp3.RequestBody() {
+            @Override
+            public okhttp3.MediaType contentType() {
+                return type;
+            }
+
+            @Override
+            public long contentLength() {
+                return head.length + size + tail.length;
+            }
+
+            @Override
+            public void writeTo(okio.BufferedSink sink) throws IOException {
+                sink.write(head);
+                PatternStream content = new PatternStream(size);
+                byte[] buffer = new byte[64 * 1024];
+                int n;
+                while ((n = content.read(buffer, 0, buffer.length)) != -1) {
+                    sink.write(buffer, 0, n);
+                }
+                sink.write(tail);
+            }
+        };
+        okhttp3.Request request = new okhttp3.Request.Builder().url(target.toString())
+                .header("Authorization", "Bearer " + patient.token()).post(body).build();
+        try (okhttp3.Response response = OK.newCall(request).execute()) {
+            String json = response.body().string();
+            if (response.code() != 201) {
+                throw new IllegalStateException("upload answered " + response.code() + ": " + json);
+            }
+            int at = json.indexOf("\"recordId\":\"") + 12;
+            return json.substring(at, at + 36);
         }
-        String json = response.body();
-        int at = json.indexOf("\"recordId\":\"") + 12;
-        return json.substring(at, at + 36);
     }
 
-    private long download(LocalStack.Party patient, String recordId) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(records + "/" + recordId + "/content"))
-                .header("Authorization", "Bearer " + patient.token()).GET().build();
-        HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
-            return drain(in);
+    private long download(URI target, LocalStack.Party patient, String recordId) throws IOException {
+        okhttp3.Request request = new okhttp3.Request.Builder().url(target + "/" + recordId + "/content")
+                .header("Authorization", "Bearer " + patient.token()).get().build();
+        try (okhttp3.Response response = OK.newCall(request).execute()) {
+            if (response.code() != 200) {
+                throw new IllegalStateException("download answered " + response.code());
+            }
+            try (InputStream in = response.body().byteStream()) {
+                return drain(in);
+            }
         }
     }
 
@@ -205,6 +346,82 @@ class RecordsBenchmark {
             total += n;
         }
         return total;
+    }
+
+    /**
+     * CPU seconds used so far by the bench client, the service under test and the S3 server (from
+     * /proc; Linux only, -1 elsewhere): with every server on two shared cores, CPU is what a phase costs.
+     */
+    private double[] cpu() {
+        return new double[] {cpuSeconds(ProcessHandle.current().pid()), cpuSeconds(service.pid()), cpuSeconds(s3Pid()),
+            systemCpuSeconds(service.pid())};
+    }
+
+    private static String cpuSince(double[] before, double[] after) {
+        return String.format(Locale.ROOT, "   cpu s: client %.1f  service %.1f (kernel %.1f)  s3 %.1f",
+                after[0] - before[0], after[1] - before[1], after[3] - before[3], after[2] - before[2]);
+    }
+
+    private static double systemCpuSeconds(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The pid the local stack's script recorded for one of its processes, or -1. */
+    private static long pidFile(String name) {
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(LocalStack.repositoryRoot()
+                    .resolve(".local/run/" + name + ".pid")).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** nginx does its work in its (single) worker process, the master's child. */
+    private static long nginxWorker(long master) {
+        try {
+            String children = java.nio.file.Files.readString(java.nio.file.Path.of(
+                    "/proc/" + master + "/task/" + master + "/children")).strip();
+            return children.isEmpty() ? -1 : Long.parseLong(children.split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long s3Pid() {
+        return pidFile("s3");
+    }
+
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime + stime, USER_HZ 100
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void rawPut(long bytes) throws Exception {
+        S3.putObject(PutObjectArgs.builder().bucket("ehr-records").object("bench/raw")
+                .stream(new PatternStream(bytes), -1, 16 * MIB).build());
+    }
+
+    private static void rawGet() throws Exception {
+        try (InputStream in = S3.getObject(io.minio.GetObjectArgs.builder().bucket("ehr-records").object("bench/raw").build())) {
+            drain(in);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double mibPerSecond(long bytes, long nanos) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import health.ehr.records.testing.TestBucket;
 import health.ehr.support.testing.LocalStack;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -33,8 +34,7 @@ class RecordsResourceTest {
 
     private static LocalStack.Party patient;
     private static LocalStack.Party other;
-    private static final MinioClient S3 = MinioClient.builder().endpoint("http://localhost:9000")
-            .credentials("ehr-local", "ehr-local-secret").region("us-east-1").build();
+    private static final MinioClient S3 = TestBucket.S3;
 
     @BeforeAll
     static void parties() {
@@ -94,13 +94,30 @@ class RecordsResourceTest {
     }
 
     @Test
+    void aRecordOfSeveralStoragePartsRoundTripsByteForByte() throws Exception {
+        // The test profile's parts are 5 MiB: this is three parts, the last one short.
+        byte[] bytes = content(12 * 1024 * 1024 + 123, 8);
+        String sha = "0x" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String recordId = upload(patient, patient.id().toString(), bytes, "scan.bin")
+                .then().statusCode(201).body("sha256", equalTo(sha)).body("size", equalTo(bytes.length))
+                .extract().path("recordId");
+
+        byte[] read = given().auth().oauth2(patient.token()).when().get("/api/records/" + recordId + "/content")
+                .then().statusCode(200).header("Content-Length", String.valueOf(bytes.length))
+                .extract().asByteArray();
+        assertArrayEquals(bytes, read);
+        given().auth().oauth2(patient.token()).when().get("/api/records/" + recordId + "/verify")
+                .then().statusCode(200).body("intact", equalTo(true));
+    }
+
+    @Test
     void objectStorageHoldsOnlyCiphertext() throws Exception {
         byte[] marker = ("PLAINTEXT-MARKER-" + "x".repeat(5000)).getBytes();
         String recordId = upload(patient, patient.id().toString(), marker, "note.txt")
                 .then().statusCode(201).extract().path("recordId");
 
         byte[] stored;
-        try (InputStream in = S3.getObject(GetObjectArgs.builder().bucket("ehr-records")
+        try (InputStream in = S3.getObject(GetObjectArgs.builder().bucket(TestBucket.NAME)
                 .object("records/" + recordId).build())) {
             stored = in.readAllBytes();
         }
@@ -187,7 +204,7 @@ class RecordsResourceTest {
                 .then().statusCode(200).body("anchorStatus", equalTo("ERASED")).body("title", equalTo("[erased]"));
         given().auth().oauth2(patient.token()).when().get("/api/records/" + recordId + "/proof")
                 .then().statusCode(200).body("recordId", equalTo(recordId));
-        assertThrows(Exception.class, () -> S3.statObject(StatObjectArgs.builder().bucket("ehr-records")
+        assertThrows(Exception.class, () -> S3.statObject(StatObjectArgs.builder().bucket(TestBucket.NAME)
                 .object("records/" + recordId).build()));
     }
 
@@ -197,12 +214,12 @@ class RecordsResourceTest {
         String recordId = upload(patient, patient.id().toString(), bytes, "t.bin")
                 .then().statusCode(201).extract().path("recordId");
         byte[] stored;
-        try (InputStream in = S3.getObject(GetObjectArgs.builder().bucket("ehr-records")
+        try (InputStream in = S3.getObject(GetObjectArgs.builder().bucket(TestBucket.NAME)
                 .object("records/" + recordId).build())) {
             stored = in.readAllBytes();
         }
         stored[stored.length / 2] ^= 0x01;
-        S3.putObject(PutObjectArgs.builder().bucket("ehr-records").object("records/" + recordId)
+        S3.putObject(PutObjectArgs.builder().bucket(TestBucket.NAME).object("records/" + recordId)
                 .stream(new ByteArrayInputStream(stored), stored.length, -1).build());
 
         given().auth().oauth2(patient.token()).when().get("/api/records/" + recordId + "/verify")
@@ -219,7 +236,7 @@ class RecordsResourceTest {
     }
 
     private static long objectCount() {
-        return StreamSupport.stream(S3.listObjects(ListObjectsArgs.builder().bucket("ehr-records")
+        return StreamSupport.stream(S3.listObjects(ListObjectsArgs.builder().bucket(TestBucket.NAME)
                 .prefix("records/").recursive(true).build()).spliterator(), false).count();
     }
 }
