@@ -28,15 +28,31 @@ public interface AnchorConfig {
     Duration batchMaxAge();
 
     /** How often the batch closer looks for a batch to close. */
-    @WithDefault("200ms")
+    @WithDefault("100ms")
     Duration batchPollInterval();
 
-    /** Blocks on top of a transaction's block before it counts as final (0: final when mined). */
+    /**
+     * Confirmations before a transaction counts as final, counted the usual way: the block that
+     * includes it is the first, each block on top one more (2: its block and one on top; 0 or 1: final
+     * when mined).
+     */
     int confirmations();
 
     /** How often pending transactions are broadcast, their receipts fetched and their depth checked. */
-    @WithDefault("500ms")
+    @WithDefault("100ms")
     Duration txPollInterval();
+
+    /** How often the chain's head is read, to learn its block rhythm ({@link health.ehr.anchor.service.BlockClock}). */
+    @WithDefault("100ms")
+    Duration headPollInterval();
+
+    /**
+     * On a chain with a steady block rhythm, a batch closes up to one block before its max age, this
+     * long before the last block that its age allows, so that its anchor is in that block rather than
+     * in the next one (0: close at the max age only).
+     */
+    @WithDefault("300ms")
+    Duration batchSubmitLead();
 
     /** A sent transaction not mined after this long is re-signed with the same nonce and higher fees. */
     @WithDefault("30s")

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Pending and batched leaves, and their proofs. */
+/** Pending and batched leaves (and the stored proofs of batches closed before migration V3). */
 @ApplicationScoped
 public class AnchorLeafRepository implements PanacheRepositoryBase<AnchorLeaf, UUID> {
 
@@ -28,18 +28,35 @@ public class AnchorLeafRepository implements PanacheRepositoryBase<AnchorLeaf, U
     }
 
     /**
-     * Adds a leaf unless one with this id exists (a redelivered event, or the same record again).
+     * Adds the leaves whose ids are not yet known (a redelivered event, or the same record again, adds
+     * nothing; within the list the first one of an id wins), with multi-row {@code INSERT IGNORE}s.
      *
-     * @return whether it was new
+     * @return how many were new
      */
-    public boolean addIfAbsent(AnchorLeaf leaf) {
-        return getEntityManager().createNativeQuery("INSERT IGNORE INTO anchor_leaf (record_id, kind, patient_id,"
-                        + " content_hash, leaf, event_time, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-                .setParameter(1, bytes(leaf.recordId)).setParameter(2, leaf.kind)
-                .setParameter(3, leaf.patientId == null ? null : bytes(leaf.patientId))
-                .setParameter(4, leaf.contentHash).setParameter(5, leaf.leaf)
-                .setParameter(6, leaf.eventTime).setParameter(7, leaf.receivedAt)
-                .executeUpdate() == 1;
+    public int addAllIfAbsent(List<AnchorLeaf> batch) {
+        int added = 0;
+        for (int from = 0; from < batch.size(); from += CHUNK) {
+            int to = Math.min(batch.size(), from + CHUNK);
+            StringBuilder insert = new StringBuilder("INSERT IGNORE INTO anchor_leaf (record_id, kind, patient_id,"
+                    + " content_hash, leaf, event_time, received_at) VALUES ");
+            for (int i = from; i < to; i++) {
+                insert.append(i == from ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
+            }
+            var query = getEntityManager().createNativeQuery(insert.toString());
+            int p = 1;
+            for (int i = from; i < to; i++) {
+                AnchorLeaf leaf = batch.get(i);
+                query.setParameter(p++, bytes(leaf.recordId));
+                query.setParameter(p++, leaf.kind);
+                query.setParameter(p++, leaf.patientId == null ? null : bytes(leaf.patientId));
+                query.setParameter(p++, leaf.contentHash);
+                query.setParameter(p++, leaf.leaf);
+                query.setParameter(p++, leaf.eventTime);
+                query.setParameter(p++, leaf.receivedAt);
+            }
+            added += query.executeUpdate();
+        }
+        return added;
     }
 
     /**
@@ -63,32 +80,34 @@ public class AnchorLeafRepository implements PanacheRepositoryBase<AnchorLeaf, U
         return count("batchId is null");
     }
 
-    /** Puts the leaves into a batch and stores each one's proof (multi-row statements, in chunks). */
-    public void assign(UUID batchId, List<UUID> recordIds, List<String> proofsJson) {
+    /** Pending leaves, counted up to {@code limit}. */
+    public long countPending(int limit) {
+        return ((Number) getEntityManager().createNativeQuery("SELECT COUNT(*) FROM (SELECT 1 FROM anchor_leaf"
+                + " WHERE batch_id IS NULL LIMIT " + limit + ") p").getSingleResult()).longValue();
+    }
+
+    /** When the oldest pending leaf arrived. */
+    public Optional<Instant> oldestPending() {
+        @SuppressWarnings("unchecked")
+        List<Object> rows = getEntityManager().createNativeQuery("SELECT received_at FROM anchor_leaf"
+                + " WHERE batch_id IS NULL ORDER BY received_at LIMIT 1").getResultList();
+        return rows.stream().findFirst().map(AnchorLeafRepository::instant);
+    }
+
+    /** Puts the leaves into a batch (multi-row statements, in chunks). */
+    public void assign(UUID batchId, List<UUID> recordIds) {
         byte[] batch = bytes(batchId);
         for (int from = 0; from < recordIds.size(); from += CHUNK) {
-            int to = Math.min(recordIds.size(), from + CHUNK);
-            List<byte[]> ids = new ArrayList<>(to - from);
-            StringBuilder insert = new StringBuilder(
-                    "INSERT INTO anchor_proof (record_id, batch_id, leaf_index, proof) VALUES ");
-            for (int i = from; i < to; i++) {
-                ids.add(bytes(recordIds.get(i)));
-                insert.append(i == from ? "" : ", ").append("(?, ?, ?, ?)");
+            List<byte[]> ids = new ArrayList<>(CHUNK);
+            for (UUID id : recordIds.subList(from, Math.min(recordIds.size(), from + CHUNK))) {
+                ids.add(bytes(id));
             }
             getEntityManager().createNativeQuery("UPDATE anchor_leaf SET batch_id = ?1 WHERE record_id IN (?2)")
                     .setParameter(1, batch).setParameter(2, ids).executeUpdate();
-            var query = getEntityManager().createNativeQuery(insert.toString());
-            int p = 1;
-            for (int i = from; i < to; i++) {
-                query.setParameter(p++, ids.get(i - from));
-                query.setParameter(p++, batch);
-                query.setParameter(p++, i);
-                query.setParameter(p++, proofsJson.get(i));
-            }
-            query.executeUpdate();
         }
     }
 
+    /** The proof stored for a leaf of a batch closed before proofs were computed on request (migration V3). */
     public Optional<StoredProof> proof(UUID recordId) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = getEntityManager().createNativeQuery(
@@ -98,12 +117,11 @@ public class AnchorLeafRepository implements PanacheRepositoryBase<AnchorLeaf, U
                 ((Number) r[1]).intValue(), (String) r[2]));
     }
 
-    /** The ids and event times of a batch's leaves, in leaf order. */
+    /** The ids and event times of a batch's leaves, in leaf order (the order the batch closer locked them in). */
     public List<Object[]> leavesOf(UUID batchId) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = getEntityManager().createNativeQuery("SELECT l.record_id, l.event_time"
-                        + " FROM anchor_leaf l JOIN anchor_proof p ON p.record_id = l.record_id"
-                        + " WHERE p.batch_id = ?1 ORDER BY p.leaf_index")
+        List<Object[]> rows = getEntityManager().createNativeQuery("SELECT record_id, event_time FROM anchor_leaf"
+                        + " WHERE batch_id = ?1 ORDER BY received_at, record_id")
                 .setParameter(1, bytes(batchId)).getResultList();
         return rows;
     }

@@ -1,7 +1,5 @@
 package health.ehr.anchor.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import health.ehr.anchor.AnchorLeaf;
 import health.ehr.anchor.ChainTransaction;
 import health.ehr.anchor.MerkleBatch;
@@ -11,7 +9,6 @@ import health.ehr.anchor.repository.AnchorLeafRepository;
 import health.ehr.anchor.repository.AnchorLeafRepository.PendingLeaf;
 import health.ehr.anchor.repository.ChainTransactionRepository;
 import health.ehr.anchor.repository.MerkleBatchRepository;
-import health.ehr.anchor.service.MerkleTree.ProofStep;
 import health.ehr.contracts.ContractRevert;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.support.messaging.OutboxWriter;
@@ -23,9 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -33,7 +28,9 @@ import org.jboss.logging.Logger;
 /**
  * Record hashes to anchored Merkle roots. Leaves wait in {@code anchor_leaf}; the batch closer
  * closes a batch when {@code anchor.batch-max-leaves} are pending or the oldest waited
- * {@code anchor.batch-max-age}, builds the tree, stores every leaf's proof and hands the root's
+ * {@code anchor.batch-max-age} (on a chain with a steady block rhythm up to one block earlier, so
+ * that the anchor makes the last block that age allows), builds the tree, stores its leaves (proofs
+ * are computed from them on request) and hands the root's
  * {@code AnchorRegistry.anchor(root, leafCount)} to the {@link ChainWriter}, all in one database
  * transaction. When the anchor transaction is final, the batch is ANCHORED and BatchAnchored is
  * published through the outbox; a reorg that drops it sends it again (the root and proofs stay).
@@ -42,7 +39,6 @@ import org.jboss.logging.Logger;
 public class AnchoringService implements TransactionOutcomes {
 
     private static final Logger LOG = Logger.getLogger(AnchoringService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AnchorLeafRepository leaves;
     private final MerkleBatchRepository batches;
@@ -52,11 +48,12 @@ public class AnchoringService implements TransactionOutcomes {
     private final OutboxWriter outbox;
     private final AnchorConfig config;
     private final AnchorMetrics metrics;
+    private final BlockClock clock;
     private volatile String lastProblem;
 
     public AnchoringService(AnchorLeafRepository leaves, MerkleBatchRepository batches,
             ChainTransactionRepository transactions, ChainWriter writer, ChainClient chain, OutboxWriter outbox,
-            AnchorConfig config, AnchorMetrics metrics) {
+            AnchorConfig config, AnchorMetrics metrics, BlockClock clock) {
         this.leaves = leaves;
         this.batches = batches;
         this.transactions = transactions;
@@ -65,21 +62,35 @@ public class AnchoringService implements TransactionOutcomes {
         this.outbox = outbox;
         this.config = config;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
-    /** Adds a leaf (in the event consumer's transaction); false when this id is already known. */
-    public boolean addLeaf(UUID id, String kind, UUID patientId, byte[] contentHash, Instant eventTime) {
-        AnchorLeaf leaf = new AnchorLeaf();
-        leaf.recordId = id;
-        leaf.kind = kind;
-        leaf.patientId = patientId;
-        leaf.contentHash = MerkleTree.toHex(contentHash);
-        leaf.leaf = MerkleTree.toHex(MerkleTree.leaf(id, contentHash));
-        leaf.eventTime = eventTime == null ? Instant.now() : eventTime;
-        leaf.receivedAt = Instant.now();
-        boolean added = leaves.addIfAbsent(leaf);
-        if (!added) {
-            LOG.debugf("leaf %s already known; not anchored again", id);
+    /** A hash to anchor, as an event brought it. */
+    public record NewLeaf(UUID id, String kind, UUID patientId, byte[] contentHash, Instant eventTime) {
+    }
+
+    /**
+     * Adds leaves (in the event consumer's transaction); ids already known add nothing.
+     *
+     * @return how many were new
+     */
+    public int addLeaves(List<NewLeaf> arrived) {
+        Instant now = Instant.now();
+        List<AnchorLeaf> batch = new ArrayList<>(arrived.size());
+        for (NewLeaf n : arrived) {
+            AnchorLeaf leaf = new AnchorLeaf();
+            leaf.recordId = n.id();
+            leaf.kind = n.kind();
+            leaf.patientId = n.patientId();
+            leaf.contentHash = MerkleTree.toHex(n.contentHash());
+            leaf.leaf = MerkleTree.toHex(MerkleTree.leaf(n.id(), n.contentHash()));
+            leaf.eventTime = n.eventTime() == null ? now : n.eventTime();
+            leaf.receivedAt = now;
+            batch.add(leaf);
+        }
+        int added = batch.isEmpty() ? 0 : leaves.addAllIfAbsent(batch);
+        if (added < batch.size()) {
+            LOG.debugf("%d of %d leaves already known; not anchored again", batch.size() - added, batch.size());
         }
         return added;
     }
@@ -121,14 +132,19 @@ public class AnchoringService implements TransactionOutcomes {
      * @return the number of leaves of the closed batch, empty when none was due
      */
     public Optional<Integer> closeBatch() {
+        long t0 = System.nanoTime();
+        // A look without locks first: most rounds find nothing due.
+        Optional<Instant> oldest = QuarkusTransaction.requiringNew().call(leaves::oldestPending);
+        if (oldest.isEmpty() || !due(QuarkusTransaction.requiringNew().call(
+                () -> leaves.countPending(config.batchMaxLeaves())), oldest.get())) {
+            return Optional.empty();
+        }
         return QuarkusTransaction.requiringNew().timeout(300).call(() -> {
             List<PendingLeaf> pending = leaves.lockPending(config.batchMaxLeaves());
             if (pending.isEmpty()) {
                 return Optional.<Integer>empty();
             }
-            boolean full = pending.size() >= config.batchMaxLeaves();
-            boolean old = pending.get(0).receivedAt().plus(config.batchMaxAge()).isBefore(Instant.now());
-            if (!full && !old) {
+            if (!due(pending.size(), pending.get(0).receivedAt())) {
                 return Optional.<Integer>empty();
             }
             List<byte[]> hashes = new ArrayList<>(pending.size());
@@ -148,21 +164,37 @@ public class AnchoringService implements TransactionOutcomes {
             batch.status = MerkleBatch.SUBMITTED;
             batch.createdAt = Instant.now();
             batches.persist(batch);
-            List<UUID> ids = pending.stream().map(PendingLeaf::recordId).toList();
-            List<String> proofs = new ArrayList<>(ids.size());
-            for (int i = 0; i < ids.size(); i++) {
-                proofs.add(proofJson(tree.proof(i)));
-            }
-            leaves.assign(batch.batchId, ids, proofs);
+            batches.flush();
+            batches.storeLeaves(batch.batchId, tree.leafBytes());
+            leaves.assign(batch.batchId, pending.stream().map(PendingLeaf::recordId).toList());
             ChainTransaction tx = writer.submit(ChainTransaction.Purpose.ANCHOR_BATCH, batch.batchId,
                     chain.anchorRegistry(), data);
             batch.chainTxId = tx.txId;
             batch.transactionHash = tx.txHash;
             metrics.batchClosed(batch.leafCount);
-            LOG.infof("batch %s closed: %d leaves, root %s, tx %s", batch.batchId, batch.leafCount, batch.merkleRoot,
-                    tx.txHash);
+            LOG.infof("batch %s closed: %d leaves, root %s, tx %s, in %d ms", batch.batchId, batch.leafCount,
+                    batch.merkleRoot, tx.txHash, (System.nanoTime() - t0) / 1_000_000);
             return Optional.of(batch.leafCount);
         });
+    }
+
+    /**
+     * Whether a batch of {@code pending} leaves, the oldest received at {@code oldest}, closes now: when
+     * full, when the oldest reached the max age, or, on a chain with a steady block rhythm, when now is
+     * the last moment to catch the last block the max age allows (up to one block early).
+     */
+    private boolean due(long pending, Instant oldest) {
+        Instant now = Instant.now();
+        Instant deadline = oldest.plus(config.batchMaxAge());
+        if (pending >= config.batchMaxLeaves() || !now.isBefore(deadline)) {
+            return true;
+        }
+        if (config.batchSubmitLead().isZero()) {
+            return false;
+        }
+        // Close in the last poll round before the latest moment to submit for that block.
+        return clock.lastSubmitBefore(deadline, config.batchSubmitLead())
+                .filter(latest -> !now.plus(config.batchPollInterval()).isBefore(latest)).isPresent();
     }
 
     @Override
@@ -250,20 +282,5 @@ public class AnchoringService implements TransactionOutcomes {
             throw new IllegalStateException("anchor transaction " + tx.txId + " of unknown batch " + tx.subjectId);
         }
         return batch;
-    }
-
-    static String proofJson(List<ProofStep> steps) {
-        List<Map<String, String>> json = new ArrayList<>(steps.size());
-        for (ProofStep step : steps) {
-            Map<String, String> node = new LinkedHashMap<>();
-            node.put("position", step.position().apiValue());
-            node.put("hash", step.hex());
-            json.add(node);
-        }
-        try {
-            return JSON.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -92,6 +93,39 @@ public final class MerkleTree {
         sha.update(ByteBuffer.allocate(16).putLong(recordId.getMostSignificantBits())
                 .putLong(recordId.getLeastSignificantBits()).array());
         return sha.digest(contentSha256);
+    }
+
+    /** The leaves, concatenated (32 bytes each, in order): how a closed batch stores them. */
+    public byte[] leafBytes() {
+        byte[][] leaves = levels.get(0);
+        byte[] all = new byte[leaves.length * 32];
+        for (int i = 0; i < leaves.length; i++) {
+            System.arraycopy(leaves[i], 0, all, i * 32, 32);
+        }
+        return all;
+    }
+
+    /** The inverse of {@link #leafBytes()}. */
+    public static List<byte[]> split(byte[] leafBytes) {
+        if (leafBytes.length % 32 != 0) {
+            throw new IllegalArgumentException("not a list of 32-byte leaves");
+        }
+        List<byte[]> leaves = new ArrayList<>(leafBytes.length / 32);
+        for (int at = 0; at < leafBytes.length; at += 32) {
+            leaves.add(Arrays.copyOfRange(leafBytes, at, at + 32));
+        }
+        return leaves;
+    }
+
+    /** The index of {@code leaf} among the leaves, or -1. */
+    public int indexOf(byte[] leaf) {
+        byte[][] leaves = levels.get(0);
+        for (int i = 0; i < leaves.length; i++) {
+            if (Arrays.equals(leaves[i], leaf)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The root: what AnchorRegistry stores. */

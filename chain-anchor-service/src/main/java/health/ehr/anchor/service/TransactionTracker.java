@@ -32,8 +32,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * transaction that is not mined within {@code anchor.resubmit-after} with the same nonce and higher
  * EIP-1559 fees (persisting the new signature before broadcasting it), notices a mined transaction
  * that a reorg dropped or moved (receipt gone, block hash changed) and broadcasts it again, and
- * declares it final once {@code anchor.confirmations} blocks are on top and its block is still
- * canonical. Outcomes go to the {@link TransactionOutcomes} of the transaction's purpose.
+ * declares it final once it has {@code anchor.confirmations} confirmations (its own block counts as
+ * the first) and its block is still canonical. Outcomes go to the {@link TransactionOutcomes} of the transaction's purpose.
  *
  * <p>Replicas share the work: each row is handled under {@code FOR UPDATE SKIP LOCKED}.
  */
@@ -244,7 +244,8 @@ public class TransactionTracker {
     }
 
     private void confirmIfDeep(ChainTransaction tx, TransactionReceipt receipt, long head) {
-        if (head - tx.blockNumber < config.confirmations()) {
+        // The including block is the first confirmation.
+        if (head - tx.blockNumber + 1 < config.confirmations()) {
             return;
         }
         Optional<EthBlock.Block> block = chain.block(tx.blockNumber);

@@ -118,4 +118,21 @@ class MerkleTreeTest {
     private static byte[] sha(byte[] input) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(input);
     }
+
+    @Test
+    void aBatchStoredAsItsLeavesGivesBackTheSameRootAndProofs() throws Exception {
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < 37; i++) {
+            leaves.add(sha(new byte[] {(byte) i}));
+        }
+        MerkleTree tree = MerkleTree.build(leaves);
+
+        MerkleTree again = MerkleTree.build(MerkleTree.split(tree.leafBytes()));
+
+        assertArrayEquals(tree.root(), again.root());
+        assertEquals(36, again.indexOf(leaves.get(36)));
+        assertEquals(-1, again.indexOf(sha(new byte[] {99})));
+        assertTrue(MerkleTree.verify(leaves.get(20), again.proof(again.indexOf(leaves.get(20))), tree.root()));
+        assertThrows(IllegalArgumentException.class, () -> MerkleTree.split(new byte[33]));
+    }
 }

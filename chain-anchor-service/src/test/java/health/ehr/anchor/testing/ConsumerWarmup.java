@@ -1,7 +1,7 @@
 package health.ehr.anchor.testing;
 
 import health.ehr.events.CloudEvent;
-import health.ehr.events.records.RecordStored;
+import health.ehr.events.records.RecordErased;
 import health.ehr.support.messaging.KafkaClients;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
@@ -12,8 +12,8 @@ import java.util.UUID;
 /**
  * Waits until the service's event consumer has joined its group and consumes: the first test of a
  * JVM can otherwise spend its deadline on the group's rebalance (observed: up to about 30 s on the
- * shared broker). Publishes one probe event from a source the handlers ignore and waits for its id
- * in {@code processed_event}.
+ * shared broker). Publishes one probe event (a RecordErased, which only the test's
+ * {@code RecordingHandler} applies) and waits for its id in {@code processed_event}.
  */
 public final class ConsumerWarmup {
 
@@ -26,8 +26,10 @@ public final class ConsumerWarmup {
         if (warm) {
             return;
         }
-        CloudEvent<RecordStored> probe = CloudEvent.of("/anchor-test-probe", new RecordStored(UUID.randomUUID(),
-                UUID.randomUUID(), UUID.randomUUID(), "0x" + "00".repeat(32), 0, "OTHER", Instant.now()));
+        // A type only the test's per-event RecordingHandler applies: RecordStored goes to a batch handler that
+        // is idempotent by its own key and leaves no processed_event row when it arrives with others.
+        CloudEvent<RecordErased> probe = CloudEvent.of("/anchor-test-probe", new RecordErased(UUID.randomUUID(),
+                UUID.randomUUID(), Instant.now()));
         try (EventBus bus = new EventBus(clients)) {
             bus.publish(probe);
         }

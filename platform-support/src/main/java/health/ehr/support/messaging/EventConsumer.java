@@ -14,19 +14,28 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.persistence.EntityManager;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,12 +44,20 @@ import org.jboss.logging.Logger;
  * same transaction as the handlers' changes, so a redelivered event changes nothing; offsets are
  * committed only after processing, so a crash loses nothing. An event that is not a valid platform
  * CloudEvent, or that keeps failing, goes to {@code <topic>.dlq} with the reason and blocks nothing.
+ *
+ * <p>Consecutive events of one poll that only {@link BatchEventHandler}s handle are applied together:
+ * deduplicated against {@code processed_event} with one query, marked processed with one multi-row
+ * insert and handed to each batch handler at once, all in one transaction. If that transaction
+ * fails, the same events are applied one at a time (with retries and the DLQ) as above. Other events
+ * get one transaction each; the poll's order is kept either way.
  */
 @ApplicationScoped
 public class EventConsumer {
 
     private static final Logger LOG = Logger.getLogger(EventConsumer.class);
     static final String DLQ_REASON_HEADER = "ehr-dlq-reason";
+    /** Rows per multi-row statement of a batch. */
+    private static final int SQL_CHUNK = 1_000;
 
     private final Instance<EventHandler> handlers;
     private final KafkaClients clients;
@@ -88,15 +105,16 @@ public class EventConsumer {
 
     private void run(Set<String> topics) {
         try (KafkaConsumer<String, byte[]> kafka = clients.consumer(settings.consumerGroup(),
-                settings.serviceName() + "-consumer")) {
+                settings.serviceName() + "-consumer", Map.of(
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords(),
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxPartitionFetchBytes()))) {
             consumer = kafka;
             kafka.subscribe(topics);
             while (running) {
                 ConsumerRecords<String, byte[]> records = kafka.poll(settings.pollTimeout());
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    process(record);
-                }
-                if (!records.isEmpty()) {
+                processAll(records);
+                // Stopping may have cut the poll short: commit nothing then (redelivery is harmless).
+                if (!records.isEmpty() && running) {
                     kafka.commitSync();
                 }
             }
@@ -109,21 +127,140 @@ public class EventConsumer {
         }
     }
 
+    /** A decoded record and the handlers interested in it. */
+    private record Decoded(ConsumerRecord<String, byte[]> record, CloudEvent<EventData> event,
+            List<EventHandler> interested) {
+
+        boolean batchable() {
+            return interested.stream().allMatch(BatchEventHandler.class::isInstance);
+        }
+    }
+
+    /** Applies one poll's records in order, runs of batchable events in one transaction each. */
+    void processAll(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<Decoded> run = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (!running) {
+                return;
+            }
+            Optional<Decoded> decoded = decode(record);
+            if (decoded.isEmpty()) {
+                continue;
+            }
+            if (decoded.get().batchable()) {
+                run.add(decoded.get());
+            } else {
+                applyBatch(run);
+                run.clear();
+                apply(decoded.get());
+            }
+        }
+        applyBatch(run);
+    }
+
     /** Applies one record: decode, deduplicate, hand to every interested handler, or park it. */
     void process(ConsumerRecord<String, byte[]> record) {
+        decode(record).ifPresent(this::apply);
+    }
+
+    /** The record as an event with its interested handlers; empty if parked (unreadable) or of no interest. */
+    private Optional<Decoded> decode(ConsumerRecord<String, byte[]> record) {
         CloudEvent<EventData> event;
         try {
             event = codec.read(record.value());
         } catch (InvalidEventException e) {
             deadLetter(record, e.getMessage());
-            return;
+            return Optional.empty();
         }
         Optional<EventType> type = EventType.fromType(event.type());
         List<EventHandler> interested = handlers.stream()
                 .filter(h -> type.isPresent() && h.handles().contains(type.get())).toList();
-        if (interested.isEmpty()) {
+        return interested.isEmpty() ? Optional.empty() : Optional.of(new Decoded(record, event, interested));
+    }
+
+    /**
+     * Applies a run of batchable events in one transaction; if it fails, applies them one by one, so
+     * that only an event that fails on its own is retried and parked.
+     */
+    private void applyBatch(List<Decoded> run) {
+        if (run.isEmpty() || !running) {
             return;
         }
+        if (run.size() > 1) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> applyTogether(run));
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("a batch of %d events failed (%s: %s); applying them one at a time", run.size(),
+                        e.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        run.forEach(this::apply);
+    }
+
+    private void applyTogether(List<Decoded> run) {
+        Map<String, Decoded> fresh = new LinkedHashMap<>();
+        run.forEach(d -> fresh.putIfAbsent(d.event().id(), d));
+        boolean track = run.stream().flatMap(d -> d.interested().stream())
+                .anyMatch(h -> !((BatchEventHandler) h).idempotent());
+        if (track) {
+            markProcessed(fresh);
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Map<BatchEventHandler, List<CloudEvent<EventData>>> perHandler = new LinkedHashMap<>();
+        for (Decoded d : fresh.values()) {
+            for (EventHandler h : d.interested()) {
+                perHandler.computeIfAbsent((BatchEventHandler) h, k -> new ArrayList<>()).add(d.event());
+            }
+        }
+        perHandler.forEach(BatchEventHandler::handleAll);
+    }
+
+    /** Drops the events already in {@code processed_event} from {@code fresh} and records the others. */
+    private void markProcessed(Map<String, Decoded> fresh) {
+        Instant now = Instant.now();
+        em.unwrap(Session.class).doWork(connection -> {
+            List<String> ids = new ArrayList<>(fresh.keySet());
+            for (int from = 0; from < ids.size(); from += SQL_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + SQL_CHUNK));
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT event_id FROM processed_event WHERE event_id IN ("
+                                + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet known = select.executeQuery()) {
+                        while (known.next()) {
+                            fresh.remove(known.getString(1));
+                        }
+                    }
+                }
+            }
+            // A plain INSERT: if another consumer marked one of them meanwhile, the key clash fails the
+            // batch and the one-at-a-time fallback (INSERT IGNORE) skips that event.
+            List<String> insert = new ArrayList<>(fresh.keySet());
+            for (int from = 0; from < insert.size(); from += SQL_CHUNK) {
+                List<String> chunk = insert.subList(from, Math.min(insert.size(), from + SQL_CHUNK));
+                try (PreparedStatement mark = connection.prepareStatement(
+                        "INSERT INTO processed_event (event_id, processed_at) VALUES "
+                                + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?)")))) {
+                    Timestamp at = Timestamp.from(now);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        mark.setString(2 * i + 1, chunk.get(i));
+                        mark.setTimestamp(2 * i + 2, at);
+                    }
+                    mark.executeUpdate();
+                }
+            }
+        });
+    }
+
+    /** Applies one event in its own transaction, with retries; parks it after the last failed attempt. */
+    private void apply(Decoded decoded) {
+        CloudEvent<EventData> event = decoded.event();
+        List<EventHandler> interested = decoded.interested();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= settings.maxHandlingAttempts() && running; attempt++) {
             try {
@@ -143,7 +280,7 @@ public class EventConsumer {
             }
         }
         if (running) {
-            deadLetter(record, "failed " + settings.maxHandlingAttempts() + " times: "
+            deadLetter(decoded.record(), "failed " + settings.maxHandlingAttempts() + " times: "
                     + (last == null ? "unknown" : last.getClass().getSimpleName() + ": " + last.getMessage()));
         }
     }

@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Applies platform events of some types to a service's state. The {@link EventConsumer} calls it
  * inside a transaction, at most once per event id, and parks events it keeps failing on in the
- * topic's DLQ.
+ * topic's DLQ. A {@link BatchEventHandler} gets many events per transaction.
  */
 public interface EventHandler {
 

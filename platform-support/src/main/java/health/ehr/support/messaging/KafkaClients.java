@@ -44,12 +44,21 @@ public class KafkaClients {
 
     /** A consumer in {@code groupId} that starts at the earliest offset and never auto-commits. */
     public KafkaConsumer<String, byte[]> consumer(String groupId, String clientId) {
+        return consumer(groupId, clientId, Map.of());
+    }
+
+    /**
+     * Like {@link #consumer(String, String)}, with some consumer settings replaced (for example
+     * {@code max.poll.records}); group, client id and commit mode cannot be replaced.
+     */
+    public KafkaConsumer<String, byte[]> consumer(String groupId, String clientId, Map<String, Object> overrides) {
         Map<String, Object> props = new HashMap<>(base());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        props.putAll(overrides);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -38,4 +38,16 @@ public interface MessagingSettings {
     /** How long a consumer poll waits for records. */
     @WithDefault("200ms")
     Duration pollTimeout();
+
+    /**
+     * Most records one poll of the event consumer returns (Kafka's {@code max.poll.records}). Events
+     * that only {@link BatchEventHandler}s handle are applied a poll at a time, so this is their
+     * transaction size.
+     */
+    @WithDefault("500")
+    int maxPollRecords();
+
+    /** Most bytes the event consumer fetches per partition and request (Kafka's {@code max.partition.fetch.bytes}). */
+    @WithDefault("1048576")
+    int maxPartitionFetchBytes();
 }
