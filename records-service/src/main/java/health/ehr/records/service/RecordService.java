@@ -375,7 +375,7 @@ public class RecordService {
         validate(fields);
         if (!policy.mayUpload(caller, UUID.fromString(fields.get("patientId")), fields.get("category"))) {
             throw caller.has(Role.PATIENT)
-                    ? DomainException.invalidField("patientId", "must be the caller's own patient id")
+                    ? DomainException.forbidden("A patient may upload records for themselves only.")
                     : DomainException.forbidden("No active consent of this patient covers uploads of this category.");
         }
     }
@@ -416,7 +416,15 @@ public class RecordService {
             if (bytes.length > FIELD_LIMIT) {
                 throw DomainException.invalidField(part.fieldName(), "is longer than " + FIELD_LIMIT + " bytes");
             }
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                // Strict: a field that is not UTF-8 is refused, not stored with replacement characters.
+                return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw DomainException.invalidField(part.fieldName(), "is not valid UTF-8");
+            }
         }
     }
 

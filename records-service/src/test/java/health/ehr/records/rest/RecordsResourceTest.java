@@ -143,9 +143,9 @@ class RecordsResourceTest {
     void badUploadsAreProblemsAndLeaveNothingBehind() throws Exception {
         long before = objectCount();
 
+        // Another patient's id: the right to the object is missing (403, API.md), not a malformed field.
         upload(patient, other.id().toString(), content(100, 3), "x.bin")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("errors.field", hasItem("patientId"));
+                .then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(patient.token())
                 .multiPart("file", "late.bin", content(2000, 4), "application/octet-stream")
                 .multiPart("patientId", patient.id().toString())
@@ -160,6 +160,22 @@ class RecordsResourceTest {
                 .then().statusCode(400).body("errors.field", hasItem("file"));
         upload(patient, patient.id().toString(), new byte[0], "empty.bin")
                 .then().statusCode(400).body("errors.field", hasItem("file"));
+        upload(patient, java.util.UUID.randomUUID().toString(), content(100, 5), "theirs.bin")
+                .then().statusCode(403).contentType("application/problem+json");
+        // A field that is not UTF-8 is refused, not stored with replacement characters.
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        raw.writeBytes(("--b0undary\r\nContent-Disposition: form-data; name=\"patientId\"\r\n\r\n" + patient.id()
+                + "\r\n--b0undary\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\nOTHER\r\n"
+                + "--b0undary\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        raw.writeBytes(new byte[] {(byte) 0x80, (byte) 0xC3, (byte) 0x28});
+        raw.writeBytes(("\r\n--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\nabc\r\n--b0undary--\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        given().auth().oauth2(patient.token()).contentType("multipart/form-data; boundary=b0undary")
+                .body(raw.toByteArray())
+                .when().post("/api/records")
+                .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("title"));
         given().auth().oauth2(patient.token()).contentType("application/json").body("{}")
                 .when().post("/api/records")
                 .then().statusCode(415).contentType("application/problem+json");

@@ -134,10 +134,7 @@ class AuthorisationMatrixIT {
      * Cells that fail today because of a service bug, keyed "METHOD path | role": reported, kept in the
      * table and in the output, and not failing the build until the service is fixed.
      */
-    static final Map<String, String> KNOWN_BUGS = Map.of(
-            "POST /api/records | patient B", "records-service answers 400 (validation: patientId 'must be the"
-                    + " caller's own patient id') where API.md's convention is 403 for a caller without the right;"
-                    + " a refusal all the same, and the same answer for an unknown patient id, so nothing leaks");
+    static final Map<String, String> KNOWN_BUGS = Map.of();
 
     /** What one cell answered. */
     record Cell(Endpoint endpoint, String role, Expect expect, int status, Integer randomStatus, String failure) {

@@ -61,10 +61,7 @@ class MalformedInputIT {
      * not failing the build until fixed. The value names the bug and which "written" counter an
      * accepted request moves (or none).
      */
-    static final Map<String, String[]> KNOWN_BUGS = Map.of(
-            "POST /api/records [invalid UTF-8 title]", new String[] {"records-service accepts a multipart title"
-                    + " that is not UTF-8 and stores it with U+FFFD replacement characters instead of answering 400",
-                    "records"});
+    static final Map<String, String[]> KNOWN_BUGS = Map.of();
 
     /** One malformed request and what it answered. */
     record Case(String endpoint, String mutation, Gateway.Answer answer) {
