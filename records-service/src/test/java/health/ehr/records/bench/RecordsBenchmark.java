@@ -2,6 +2,7 @@ package health.ehr.records.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.ehr.support.testing.BenchFigure;
 import health.ehr.support.testing.LocalStack;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -95,6 +96,12 @@ class RecordsBenchmark {
     }
 
     private static final long MIB = 1024 * 1024;
+    private final List<Double> uploads = new ArrayList<>();
+    private final List<Double> rawPuts = new ArrayList<>();
+    private final List<Double> downloads = new ArrayList<>();
+    private final List<Double> rawGets = new ArrayList<>();
+    private double rawSmallRate;
+
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final MinioClient S3 = MinioClient.builder().endpoint("http://localhost:9000")
@@ -143,6 +150,10 @@ class RecordsBenchmark {
                 S3.removeObject(RemoveObjectArgs.builder().bucket("ehr-records").object("bench/raw").build());
                 upRatios.add(upload / rawPut);
                 downRatios.add(download / rawGet);
+                uploads.add(upload);
+                rawPuts.add(rawPut);
+                downloads.add(download);
+                rawGets.add(rawGet);
                 System.out.printf(Locale.ROOT, "round %d  raw S3 put 256 MiB          %8.1f MiB/s%s%n", round, rawPut,
                         cpuSince(c0, c1));
                 System.out.printf(Locale.ROOT, "round %d  upload 256 MiB via service  %8.1f MiB/s  ratio %.2f%s%n", round,
@@ -154,6 +165,16 @@ class RecordsBenchmark {
             }
             System.out.printf(Locale.ROOT, "median ratio over %d rounds: upload %.2f of raw put, download %.2f of raw get%n",
                     rounds, median(upRatios), median(downRatios));
+            BenchFigure.of("records-service", "records.upload.256mib", "Upload 256 MiB through the service (-Xmx128m)")
+                    .value(median(uploads), "MiB/s")
+                    .baseline(median(rawPuts), "MiB/s", "MinIO-client put of the same bytes, same run")
+                    .ratio(median(upRatios), "median over " + rounds + " alternating rounds of upload / raw put")
+                    .ratioAtLeast(0.8, "upload >= 0.8 of raw MinIO put, 256 MiB").print();
+            BenchFigure.of("records-service", "records.download.256mib", "Download 256 MiB, decrypted (-Xmx128m)")
+                    .value(median(downloads), "MiB/s")
+                    .baseline(median(rawGets), "MiB/s", "MinIO-client get of the same object, same run")
+                    .ratio(median(downRatios), "median over " + rounds + " alternating rounds of download / raw get")
+                    .ratioAtLeast(0.8, "download >= 0.8 of raw MinIO get, 256 MiB").print();
         }
 
         if (parts.contains("gib")) {
@@ -163,6 +184,9 @@ class RecordsBenchmark {
             double gibRoundTrip = (System.nanoTime() - t0) / 1e9;
             assertEquals(1024 * MIB, bigRead);
             System.out.printf(Locale.ROOT, "1 GiB upload + download     %8.1f s (completed with the heap above)%n", gibRoundTrip);
+            BenchFigure.of("records-service", "records.roundtrip.1gib", "1 GiB upload + download, service heap -Xmx128m")
+                    .value(gibRoundTrip, "s")
+                    .target("1 GiB upload + download with a 128 MiB heap succeeds", bigRead == 1024 * MIB).print();
         }
 
         if (parts.contains("floor")) {
@@ -203,6 +227,7 @@ class RecordsBenchmark {
                 f.get();
             }
             double rate = count / ((System.nanoTime() - t0) / 1e9);
+            rawSmallRate = rate;
             System.out.printf(Locale.ROOT, "%-56s %8.1f /s%n", "raw S3 put of 10 KiB objects, 16 clients", rate);
             futures.clear();
             for (int i = 0; i < count; i++) {
@@ -243,6 +268,18 @@ class RecordsBenchmark {
             Collections.sort(sorted);
             System.out.printf(Locale.ROOT, "%-56s %8.1f /s   p50 %.1f ms  p99 %.1f ms  failures %d%n", label,
                     rate, percentile(sorted, 0.50), percentile(sorted, 0.99), failures.get());
+            String id = label.contains("gateway") ? "records.small.gateway"
+                    : label.contains("direct") ? "records.small.direct" : "records.small.bench";
+            BenchFigure figure = BenchFigure.of("records-service", id, label).value(rate, "uploads/s")
+                    .notes(String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, failures %d",
+                            percentile(sorted, 0.50), percentile(sorted, 0.99), failures.get()));
+            if (rawSmallRate > 0) {
+                figure.baseline(rawSmallRate, "puts/s", "MinIO-client puts of 10 KiB, 16 clients, same run");
+            }
+            if (id.equals("records.small.gateway")) {
+                figure.atLeast(800, ">= 800 small (10 KiB) uploads/s through the gateway at concurrency 16");
+            }
+            figure.print();
             System.out.printf(Locale.ROOT, "%-56s cpu ms per upload: client %.2f  service %.2f  s3 %.2f  gateway %.2f%n",
                     "", (c1[0] - c0[0]) * 1000 / count, (c1[1] - c0[1]) * 1000 / count, (c1[2] - c0[2]) * 1000 / count,
                     (c1[3] - c0[3]) * 1000 / count);
