@@ -1,0 +1,106 @@
+package health.ehr.system;
+
+import static health.ehr.system.Api.JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import health.ehr.support.testing.LocalStack;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SMTP server (the local stack's GreenMail) is stopped while 100 appointments are booked and
+ * started again a minute later: all 200 booking mails (patient and practitioner of each) arrive, each
+ * exactly once. GreenMail keeps mail in memory, so it is stopped before the first booking: every
+ * mail of the run is sent into the outage and must survive it in notification-service's retries.
+ */
+class MailOutageIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String SUBJECT = "EHR Exchange: An appointment was booked";
+    private static final int BOOKINGS = 100;
+
+    @AfterEach
+    void greenMailBack() throws Exception {
+        platform("up", "greenmail");
+    }
+
+    @Test
+    void bookingMailsSurviveAMinuteWithoutTheSmtpServerAndArriveOnce() throws Exception {
+        LocalStack.ensureService("notification-service");
+        LocalStack.Party doctor = LocalStack.registerPractitioner("outage-doctor");
+        LocalStack.Party patient = LocalStack.registerPatient("outage-patient");
+        Instant from = Instant.now().plus(50, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+        HttpResponse<String> slots = Api.send("POST", "/api/appointments/slots", doctor.token(),
+                "{\"from\":\"" + from + "\",\"to\":\"" + from.plus(BOOKINGS * 15L, ChronoUnit.MINUTES)
+                        + "\",\"durationMinutes\":15}");
+        assertEquals(201, slots.statusCode(), slots.body());
+        List<String> slotIds = new ArrayList<>();
+        JSON.readTree(slots.body()).get("items").forEach(slot -> slotIds.add(slot.get("slotId").asText()));
+        assertEquals(BOOKINGS, slotIds.size());
+
+        platform("down", "greenmail");
+        long stopped = System.nanoTime();
+        for (String slotId : slotIds) {
+            HttpResponse<String> booked = Api.send("POST", "/api/appointments", patient.token(),
+                    "{\"slotId\":\"" + slotId + "\",\"reason\":\"follow-up\"}");
+            assertEquals(201, booked.statusCode(), booked.body());
+        }
+        long remaining = Duration.ofSeconds(60).toNanos() - (System.nanoTime() - stopped);
+        if (remaining > 0) {
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(remaining));
+        }
+        platform("up", "greenmail");
+        long restarted = System.nanoTime();
+
+        // Retries back off exponentially (5 s base, equal jitter): after a minute the next try can be a minute away.
+        long deadline = restarted + Duration.ofSeconds(180).toNanos();
+        while (mails(doctor.email()) < BOOKINGS || mails(patient.email()) < BOOKINGS) {
+            assertTrue(System.nanoTime() < deadline, "mails missing 180 s after the SMTP server came back: practitioner "
+                    + mails(doctor.email()) + ", patient " + mails(patient.email()) + " of " + BOOKINGS);
+            Thread.sleep(500);
+        }
+        System.out.printf("all %d booking mails arrived %.1f s after the SMTP server came back%n", 2 * BOOKINGS,
+                (System.nanoTime() - restarted) / 1e9);
+        Thread.sleep(3000); // a second copy would come as fast as the first
+        assertEquals(BOOKINGS, mails(doctor.email()), "each booking mailed to the practitioner exactly once");
+        assertEquals(BOOKINGS, mails(patient.email()), "each booking mailed to the patient exactly once");
+    }
+
+    private static long mails(String email) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + LocalStack.env("EHR_MAIL_API_PORT", "8025") + "/api/user/"
+                        + URLEncoder.encode(email, StandardCharsets.UTF_8) + "/messages/INBOX")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        long count = 0;
+        if (response.statusCode() == 200) {
+            for (JsonNode message : JSON.readTree(response.body())) {
+                count += SUBJECT.equals(message.path("subject").asText()) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    private static void platform(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(LocalStack.repositoryRoot().resolve("deploy/local/platform").toString());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "deploy/local/platform " + String.join(" ", args));
+        assertEquals(0, process.exitValue(), "deploy/local/platform " + String.join(" ", args));
+    }
+}
