@@ -103,7 +103,35 @@ public class EventConsumer {
         }
     }
 
+    /**
+     * Keeps a consumer running for as long as the service runs: whatever ends one (Kafka restarting
+     * under it and a commit timing out, a record that cannot be parked), the next is created after a
+     * back-off, from the last committed offsets, so nothing is skipped and redelivered events are
+     * deduplicated as always. A consumer that ended for good would leave a ready service that no
+     * longer reads its topics (found by the fault-injection run: mails stopped after a Kafka crash).
+     */
     private void run(Set<String> topics) {
+        long backoff = 1_000;
+        while (running) {
+            long started = System.nanoTime();
+            try {
+                consume(topics);
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(1)) {
+                    backoff = 1_000; // it ran for a while: a new failure starts the back-off again
+                }
+                LOG.errorf(e, "event consumer failed; a new consumer starts in %d ms from the committed offsets",
+                        backoff);
+                sleep(backoff);
+                backoff = Math.min(30_000, backoff * 2);
+            }
+        }
+    }
+
+    private void consume(Set<String> topics) {
         try (KafkaConsumer<String, byte[]> kafka = clients.consumer(settings.consumerGroup(),
                 settings.serviceName() + "-consumer", Map.of(
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords(),
@@ -120,10 +148,8 @@ public class EventConsumer {
             }
         } catch (WakeupException e) {
             if (running) {
-                LOG.error("event consumer woken unexpectedly", e);
+                throw new IllegalStateException("event consumer woken unexpectedly", e);
             }
-        } catch (RuntimeException e) {
-            LOG.error("event consumer stopped on an unexpected error", e);
         }
     }
 

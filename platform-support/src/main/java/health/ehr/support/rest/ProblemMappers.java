@@ -100,10 +100,35 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (lostDatabase(e)) {
+            // The database went away under the request (a restart, a failover): the client may retry.
+            LOG.warnf("database unavailable: %s", e.getMessage());
+            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "database-unavailable",
+                    "The database is not reachable right now; try again shortly.").toResponse())
+                    .header("Retry-After", "5").build();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", errorId);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "internal",
                 "An unexpected error occurred; error id " + errorId + ".").toResponse();
+    }
+
+    /** Whether a lost or refused database connection caused {@code e} (SQLState class 08, or the driver's or
+     * Hibernate's connection exceptions, or the pool unable to hand out a connection). */
+    static boolean lostDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t.getClass().getName().endsWith("JDBCConnectionException")
+                    || t.getClass().getName().endsWith("CommunicationsException")) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String safeDetail(WebApplicationException e, Response.StatusType status) {

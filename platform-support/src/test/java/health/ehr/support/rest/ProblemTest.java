@@ -21,6 +21,20 @@ class ProblemTest {
     }
 
     @Test
+    void aLostDatabaseIs503WithRetryAfterAndOtherFailuresStay500() {
+        RuntimeException lost = new IllegalStateException("insert failed",
+                new java.sql.SQLException("Communications link failure", "08S01"));
+        Response unavailable = new ProblemMappers().unexpected(lost);
+        assertEquals(503, unavailable.getStatus());
+        assertEquals("5", unavailable.getHeaderString("Retry-After"));
+        assertEquals("application/problem+json", unavailable.getMediaType().toString());
+
+        Response internal = new ProblemMappers().unexpected(new IllegalStateException("a bug",
+                new java.sql.SQLException("Duplicate entry", "23000")));
+        assertEquals(500, internal.getStatus());
+    }
+
+    @Test
     void pagesMapTheirItemsAndKeepTheirPosition() {
         Page<Integer> page = new Page<>(List.of(1, 2), 3, 2, 9);
 
