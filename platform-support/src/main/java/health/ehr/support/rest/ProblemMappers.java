@@ -72,13 +72,6 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
-        if (e instanceof jakarta.ws.rs.NotFoundException && e.getCause() != null) {
-            // JAX-RS answers 404 when a query or path parameter cannot be converted ("?size=many"):
-            // the path exists, the value is wrong, so say so (a route that does not exist has no cause).
-            return Problem.of(Response.Status.BAD_REQUEST, "malformed-parameter",
-                    "A query or path parameter has a value of the wrong type (for example a number that is not one).")
-                    .toResponse();
-        }
         Response original = e.getResponse();
         Response.StatusType status = original.getStatusInfo();
         String slug = status.getReasonPhrase().toLowerCase().replaceAll("[^a-z]+", "-");
