@@ -106,6 +106,67 @@ final class Api {
                 + " instead of " + status + " within " + limit);
     }
 
+    // ---- the SMTP sink (the local stack's GreenMail) and the project's own script -------------
+
+    /** The messages in a party's GreenMail inbox (empty before the first one arrives). */
+    static JsonNode inbox(String email) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + LocalStack.env("EHR_MAIL_API_PORT", "8025") + "/api/user/"
+                        + java.net.URLEncoder.encode(email, StandardCharsets.UTF_8) + "/messages/INBOX")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createArrayNode();
+    }
+
+    /** The party's mails with this subject: Message-ID → copies. */
+    static java.util.Map<String, Integer> copies(String email, String subject) throws Exception {
+        java.util.Map<String, Integer> copies = new java.util.HashMap<>();
+        for (JsonNode message : inbox(email)) {
+            if (subject.equals(message.path("subject").asText())) {
+                copies.merge(message.path("Message-ID").asText(), 1, Integer::sum);
+            }
+        }
+        return copies;
+    }
+
+    /** How many mails with this subject the party has received (every copy counted). */
+    static long mails(String email, String subject) throws Exception {
+        return copies(email, subject).values().stream().mapToLong(Integer::longValue).sum();
+    }
+
+    /** Waits until the party has at least one mail with this subject; how many it has then. */
+    static long awaitMail(String email, String subject, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long count;
+        while ((count = mails(email, subject)) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + subject + "' mail for " + email + " within " + timeout);
+            }
+            Thread.sleep(250);
+        }
+        return count;
+    }
+
+    /** Runs {@code deploy/local/platform ARGS}; a service it starts runs from its existing jar. */
+    static void platform(String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(LocalStack.repositoryRoot().resolve("deploy/local/platform").toString());
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        boolean built = java.util.Arrays.stream(args).filter(a -> a.endsWith("-service")).allMatch(service -> java.nio.file.Files
+                .exists(LocalStack.repositoryRoot().resolve(service + "/target/quarkus-app/quarkus-run.jar")));
+        if (built) {
+            builder.environment().put("EHR_SKIP_BUILD", "1");
+        }
+        Process process = builder.start();
+        String what = "deploy/local/platform " + String.join(" ", args);
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError(what + " did not finish within 5 minutes");
+        }
+        assertEquals(0, process.exitValue(), what);
+    }
+
     // ---- the chain, over JSON-RPC only ----------------------------------------------------------
 
     /** Folds a record's proof (API.md's hashing rule) to its root; checks the leaf on the way. */

@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.ehr.support.testing.LocalStack;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -109,14 +107,6 @@ class BookingMailsIT {
         return response.body();
     }
 
-    private static void awaitMail(String email, String subject, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (mails(email, subject) == 0) {
-            assertTrue(System.nanoTime() < deadline, "no '" + subject + "' mail for the party within " + timeout);
-            Thread.sleep(250);
-        }
-    }
-
     private static HttpResponse<String> post(String path, String token, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -124,24 +114,18 @@ class BookingMailsIT {
     }
 
     private static long mails(String email) throws Exception {
-        return mails(email, SUBJECT);
+        return Api.mails(email, SUBJECT);
     }
 
     private static long mails(String email, String subject) throws Exception {
-        long count = 0;
-        for (JsonNode message : inbox(email)) {
-            if (subject.equals(message.path("subject").asText())) {
-                count++;
-            }
-        }
-        return count;
+        return Api.mails(email, subject);
     }
 
     private static JsonNode inbox(String email) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + LocalStack.env("EHR_MAIL_API_PORT", "8025") + "/api/user/"
-                        + URLEncoder.encode(email, StandardCharsets.UTF_8) + "/messages/INBOX")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createArrayNode();
+        return Api.inbox(email);
+    }
+
+    private static void awaitMail(String email, String subject, Duration timeout) throws Exception {
+        Api.awaitMail(email, subject, timeout);
     }
 }

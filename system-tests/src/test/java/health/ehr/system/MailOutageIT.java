@@ -4,14 +4,8 @@ import static health.ehr.system.Api.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import health.ehr.support.testing.LocalStack;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class MailOutageIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String SUBJECT = "EHR Exchange: An appointment was booked";
     private static final int BOOKINGS = 100;
 
@@ -81,26 +74,10 @@ class MailOutageIT {
     }
 
     private static long mails(String email) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + LocalStack.env("EHR_MAIL_API_PORT", "8025") + "/api/user/"
-                        + URLEncoder.encode(email, StandardCharsets.UTF_8) + "/messages/INBOX")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        long count = 0;
-        if (response.statusCode() == 200) {
-            for (JsonNode message : JSON.readTree(response.body())) {
-                count += SUBJECT.equals(message.path("subject").asText()) ? 1 : 0;
-            }
-        }
-        return count;
+        return Api.mails(email, SUBJECT);
     }
 
     private static void platform(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(LocalStack.repositoryRoot().resolve("deploy/local/platform").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "deploy/local/platform " + String.join(" ", args));
-        assertEquals(0, process.exitValue(), "deploy/local/platform " + String.join(" ", args));
+        Api.platform(args);
     }
 }

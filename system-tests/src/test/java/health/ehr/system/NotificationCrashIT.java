@@ -3,24 +3,18 @@ package health.ehr.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.ehr.support.testing.LocalStack;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,19 +87,7 @@ class NotificationCrashIT {
 
     /** Booking mails in the party's inbox: Message-ID → copies. */
     private static Map<String, Integer> copies(String email) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + LocalStack.env("EHR_MAIL_API_PORT", "8025") + "/api/user/"
-                        + URLEncoder.encode(email, StandardCharsets.UTF_8) + "/messages/INBOX")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        Map<String, Integer> copies = new HashMap<>();
-        if (response.statusCode() == 200) {
-            for (JsonNode message : JSON.readTree(response.body())) {
-                if (SUBJECT.equals(message.path("subject").asText())) {
-                    copies.merge(message.path("Message-ID").asText(), 1, Integer::sum);
-                }
-            }
-        }
-        return copies;
+        return Api.copies(email, SUBJECT);
     }
 
     private static int total(Map<String, Integer> copies) {
@@ -120,18 +102,7 @@ class NotificationCrashIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Runs the project's own script; a restarted service starts from its existing jar. */
     private static void platform(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(LocalStack.repositoryRoot().resolve("deploy/local/platform").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        if (Files.exists(LocalStack.repositoryRoot().resolve("notification-service/target/quarkus-app/quarkus-run.jar"))) {
-            builder.environment().put("EHR_SKIP_BUILD", "1");
-        }
-        Process process = builder.start();
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "deploy/local/platform " + String.join(" ", args));
-        assertEquals(0, process.exitValue(), "deploy/local/platform " + String.join(" ", args));
+        Api.platform(args);
     }
 }

@@ -9,12 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import health.ehr.support.testing.LocalStack;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -196,25 +191,6 @@ class PlatformJourneyIT {
     }
 
     private static void awaitMail(String email, String subject) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            HttpResponse<String> inbox = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                    + LocalStack.env("EHR_MAIL_API_PORT", "8025") + "/api/user/"
-                    + URLEncoder.encode(email, StandardCharsets.UTF_8) + "/messages/INBOX")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (inbox.statusCode() == 200) {
-                long count = 0;
-                for (JsonNode message : JSON.readTree(inbox.body())) {
-                    count += subject.equals(message.path("subject").asText()) ? 1 : 0;
-                }
-                if (count > 0) {
-                    assertEquals(1, count, subject + " for " + email);
-                    return;
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no '" + subject + "' mail for " + email);
-            Thread.sleep(250);
-        }
+        assertEquals(1, Api.awaitMail(email, subject, Duration.ofSeconds(90)), subject + " for " + email);
     }
 }
