@@ -47,7 +47,7 @@ public class ObjectStore {
     private volatile boolean bucketChecked;
 
     public ObjectStore(RecordsConfig config) {
-        this.s3 = new S3(MinioAsyncClient.builder().endpoint(config.s3Endpoint())
+        this.s3 = new S3(MinioAsyncClient.builder().endpoint(config.s3Endpoint()).httpClient(S3Http.client())
                 .credentials(config.s3AccessKey(), config.s3SecretKey()).region("us-east-1").build());
         this.bucket = config.bucket();
         long part = config.partSize().asLongValue();

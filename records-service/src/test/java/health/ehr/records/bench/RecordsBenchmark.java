@@ -104,7 +104,10 @@ class RecordsBenchmark {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    // The baseline's MinIO client runs on the service's HTTP client settings (S3Http), so that raw
+    // puts and gets are not held back by OkHttp's defaults either.
     private static final MinioClient S3 = MinioClient.builder().endpoint("http://localhost:9000")
+            .httpClient(health.ehr.records.client.S3Http.client())
             .credentials("ehr-local", "ehr-local-secret").region("us-east-1").build();
 
     @Test

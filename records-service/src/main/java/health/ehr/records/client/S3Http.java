@@ -1,0 +1,80 @@
+package health.ehr.records.client;
+
+import io.minio.http.HttpUtils;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/**
+ * The HTTP client under MinIO's client, with two of OkHttp's defaults changed (measured: together they
+ * held 10 KiB puts to about 110/s at any concurrency, against S3Proxy and against any S3 server):
+ * <ul>
+ * <li>OkHttp's dispatcher runs at most 5 asynchronous calls per host, and MinIO's client (the
+ * synchronous one too) makes every call asynchronously: 16 concurrent uploads queued behind 5.</li>
+ * <li>OkHttp leaves Nagle's algorithm on: a request body written after its headers waits for the
+ * server's delayed ACK, about 40 ms per request (OkHttp issue #7173). Sockets get TCP_NODELAY.</li>
+ * </ul>
+ * Everything else is MinIO's default client (its timeouts, HTTP/1.1).
+ */
+public final class S3Http {
+
+    /** Concurrent calls to the S3 server; uploads beyond this many wait for one to finish. */
+    public static final int MAX_CONCURRENT_CALLS = 64;
+    private static final long FIVE_MINUTES = TimeUnit.MINUTES.toMillis(5);
+
+    private S3Http() {
+    }
+
+    public static OkHttpClient client() {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(MAX_CONCURRENT_CALLS);
+        dispatcher.setMaxRequestsPerHost(MAX_CONCURRENT_CALLS);
+        return HttpUtils.newDefaultHttpClient(FIVE_MINUTES, FIVE_MINUTES, FIVE_MINUTES).newBuilder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(MAX_CONCURRENT_CALLS, 5, TimeUnit.MINUTES))
+                .socketFactory(new NoDelaySocketFactory())
+                .build();
+    }
+
+    /** Plain sockets with TCP_NODELAY. */
+    private static final class NoDelaySocketFactory extends SocketFactory {
+
+        private final SocketFactory plain = SocketFactory.getDefault();
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return noDelay(plain.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return noDelay(plain.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return noDelay(plain.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return noDelay(plain.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return noDelay(plain.createSocket(address, port, localAddress, localPort));
+        }
+
+        private static Socket noDelay(Socket socket) throws IOException {
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+    }
+}
