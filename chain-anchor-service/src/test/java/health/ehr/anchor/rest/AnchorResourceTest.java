@@ -243,6 +243,52 @@ class AnchorResourceTest {
     }
 
     @Test
+    void aBatchClosedBeforeLeavesWereStoredServesItsStoredProof() {
+        // Batches closed before migration V3 have no stored leaves, only one anchor_proof row per leaf.
+        UUID recordId = UUID.randomUUID();
+        byte[] sha = new byte[32];
+        sha[0] = 7;
+        byte[] leaf = MerkleTree.leaf(recordId, sha);
+        MerkleTree tree = MerkleTree.build(List.of(MerkleTree.leaf(UUID.randomUUID(), sha), leaf,
+                MerkleTree.leaf(UUID.randomUUID(), sha)));
+        MerkleBatch b = batch(Instant.now().minusSeconds(3600));
+        b.merkleRoot = MerkleTree.toHex(tree.root());
+        QuarkusTransaction.requiringNew().run(() -> em.merge(b));
+        List<MerkleTree.ProofStep> steps = tree.proof(1);
+        String proofJson = steps.stream().map(st -> "{\"position\":\"" + st.position().apiValue()
+                + "\",\"hash\":\"" + st.hex() + "\"}").collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("INSERT INTO anchor_leaf (record_id, kind, patient_id, content_hash, leaf, event_time,"
+                            + " received_at, batch_id) VALUES (?1, 'RECORD', NULL, ?2, ?3, ?4, ?4, ?5)")
+                    .setParameter(1, bytes(recordId)).setParameter(2, hex(sha)).setParameter(3, MerkleTree.toHex(leaf))
+                    .setParameter(4, Instant.now().minusSeconds(3600)).setParameter(5, bytes(b.batchId)).executeUpdate();
+            em.createNativeQuery("INSERT INTO anchor_proof (record_id, batch_id, leaf_index, proof) VALUES (?1, ?2, 1, ?3)")
+                    .setParameter(1, bytes(recordId)).setParameter(2, bytes(b.batchId)).setParameter(3, proofJson)
+                    .executeUpdate();
+        });
+
+        JsonPath proof = given().auth().oauth2(service).get("/api/anchors/proofs/" + recordId).then().statusCode(200)
+                .body("status", equalTo("ANCHORED")).body("merkleRoot", equalTo(b.merkleRoot))
+                .body("batchId", equalTo(b.batchId.toString())).extract().jsonPath();
+        List<Map<String, String>> served = proof.getList("proof");
+        assertEquals(steps.size(), served.size());
+        for (int i = 0; i < steps.size(); i++) {
+            assertEquals(steps.get(i).position().apiValue(), served.get(i).get("position"));
+            assertEquals(steps.get(i).hex(), served.get(i).get("hash"));
+        }
+        List<MerkleTree.ProofStep> folded = served.stream().map(st -> new MerkleTree.ProofStep(
+                "left".equals(st.get("position")) ? MerkleTree.Position.LEFT : MerkleTree.Position.RIGHT,
+                MerkleTree.fromHex(st.get("hash")))).toList();
+        assertEquals(true, MerkleTree.verify(leaf, folded, MerkleTree.fromHex(b.merkleRoot)),
+                "the served proof folds to the batch's root");
+    }
+
+    private static byte[] bytes(UUID id) {
+        return java.nio.ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits()).array();
+    }
+
+    @Test
     void proofsAreForPlatformServicesOnly() {
         given().get("/api/anchors/proofs/" + UUID.randomUUID()).then().statusCode(401).contentType(PROBLEM);
         given().auth().oauth2(admin).get("/api/anchors/proofs/" + UUID.randomUUID()).then().statusCode(403)
