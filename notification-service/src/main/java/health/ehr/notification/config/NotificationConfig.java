@@ -30,6 +30,13 @@ public interface NotificationConfig {
     @WithDefault("2m")
     Duration lease();
 
+    /**
+     * How long a graceful stop waits for the mails in flight to be answered and recorded (keep it under
+     * Quarkus' shutdown timeout and the pod's termination grace period).
+     */
+    @WithDefault("20s")
+    Duration drainTimeout();
+
     /** How often the sender looks for due mails. */
     @WithDefault("0.5s")
     Duration sendInterval();

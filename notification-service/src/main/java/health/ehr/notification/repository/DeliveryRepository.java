@@ -54,6 +54,15 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
                 Delivery.Status.SENDING);
     }
 
+    /**
+     * Gives a claimed mail back unsent (the sender is stopping): PENDING and due now, its attempt not
+     * counted, so that the next sender takes it at once instead of after the lease.
+     */
+    public int release(UUID id, Instant now) {
+        return update("status = ?1, nextAttemptAt = ?2, leaseUntil = null, attempts = attempts - 1"
+                + " where deliveryId = ?3 and status = ?4", Delivery.Status.PENDING, now, id, Delivery.Status.SENDING);
+    }
+
     /** Records a failed attempt: PENDING again at {@code next}, or PARKED when {@code park}. */
     public int markFailed(UUID id, String error, boolean park, Instant next) {
         return update("status = ?1, lastError = ?2, nextAttemptAt = ?3, leaseUntil = null"

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -37,8 +38,11 @@ import org.jboss.logging.Logger;
  * SKIP LOCKED, then SENDING with a lease, so replicas never take the same row), then sends each mail
  * and records its outcome in its own transaction straight after SMTP answered: SENT; or PENDING
  * again after an exponential backoff with jitter; or PARKED with the error after
- * {@code notification.max-attempts}. The one window left: a crash after the SMTP server accepted a
- * mail and before SENT is committed; the lease then runs out and the mail is sent once more.
+ * {@code notification.max-attempts}. Stopping (SIGTERM, as Kubernetes stops a pod) claims nothing
+ * more, lets the mails in flight finish and record their outcome, and gives the claimed rest back, so
+ * a graceful stop neither loses nor repeats a mail. The one window left is a crash (SIGKILL, OOM,
+ * node loss) after the SMTP server accepted a mail and before SENT is committed: the lease then runs
+ * out and the mail is sent once more, with the same Message-ID.
  */
 @ApplicationScoped
 public class MailSender {
@@ -55,6 +59,7 @@ public class MailSender {
     private final NotificationConfig config;
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService workers;
+    private volatile boolean stopping;
 
     public MailSender(DeliveryRepository deliveries, RecipientRepository recipients,
             @RestClient IdentityClient identity, Mailer mailer, Engine templates, NotificationConfig config) {
@@ -77,7 +82,7 @@ public class MailSender {
         try {
             int claimed;
             do {
-                claimed = sendDue();
+                claimed = stopping ? 0 : sendDue();
             } while (claimed == config.batchSize());
         } catch (RuntimeException e) {
             LOG.warnf("sender round failed, retried next round: %s", e.getMessage());
@@ -110,11 +115,21 @@ public class MailSender {
         return claimed.size();
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
+    /** Graceful stop: the mails in flight finish (up to {@code notification.drain-timeout}), the claimed rest go back. */
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        stopping = true;
         workers.shutdown();
+        if (!workers.awaitTermination(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warnf("mails still in flight after %s; their leases hand them to the next sender",
+                    config.drainTimeout());
+        }
     }
 
     private void sendOne(UUID id) {
+        if (stopping) {
+            QuarkusTransaction.requiringNew().run(() -> deliveries.release(id, Instant.now()));
+            return;
+        }
         Delivery d = QuarkusTransaction.requiringNew().call(() -> deliveries.findById(id));
         String address;
         try {
