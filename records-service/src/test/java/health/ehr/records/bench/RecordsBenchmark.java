@@ -254,8 +254,9 @@ class RecordsBenchmark {
         int count = Integer.getInteger("bench.smallCount", 3200);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
-            // Warm-up: on a loaded machine the JIT is still compiling the upload path after hundreds of uploads.
-            runSmall(pool, target, patient, Integer.getInteger("bench.smallWarmup", 1000), new ArrayList<>(),
+            // Warm-up: the JIT is still compiling the upload path after 1,000 uploads (profiled: a third of the
+            // service's CPU went to the compiler threads then); after 5,000 the rate is a running service's.
+            runSmall(pool, target, patient, Integer.getInteger("bench.smallWarmup", 5000), new ArrayList<>(),
                     new AtomicLong());
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicLong failures = new AtomicLong();
