@@ -115,7 +115,8 @@ if ((REPORT_ONLY == 0)); then
     # ehr.records.v1: the platform's would ingest the same 120,000 events into its own database beside
     # it and halve what is measured. It is stopped for the suite and started again afterwards.
     paused=0
-    if [[ $suite == chain-anchor ]] && "$HERE/platform" status 2>/dev/null | grep -q '^ *chain-anchor-service *up'; then
+    # (status read whole first: `grep -q` closing the pipe early would fail it under pipefail)
+    if [[ $suite == chain-anchor ]] && [[ $("$HERE/platform" status 2>/dev/null || true) =~ chain-anchor-service\ +up ]]; then
       say "bench: $suite: stopping the platform's chain-anchor-service for the suite"
       "$HERE/platform" down chain-anchor-service >>"$LOGDIR/platform-up.log" 2>&1 && paused=1
     fi

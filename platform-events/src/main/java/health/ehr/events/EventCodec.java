@@ -1,13 +1,17 @@
 package health.ehr.events;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Writes and reads {@link CloudEvent}s as CloudEvents structured JSON (UTF-8 bytes, the Kafka
@@ -37,6 +41,31 @@ public final class EventCodec {
             return mapper.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event " + event.id() + " cannot be serialised", e);
+        }
+    }
+
+    /**
+     * The envelope's {@code type}, read without decoding the rest (a streaming look at the top-level
+     * attributes, which stops at {@code type}): consumers use it to skip events no handler wants without
+     * paying for a full decode. Empty when the bytes are not a JSON object with a textual {@code type};
+     * {@link #read} then says what is wrong.
+     */
+    public Optional<String> peekType(byte[] json) {
+        try (JsonParser parser = mapper.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("type".equals(field)) {
+                    return value == JsonToken.VALUE_STRING ? Optional.of(parser.getText()) : Optional.empty();
+                }
+                parser.skipChildren();
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

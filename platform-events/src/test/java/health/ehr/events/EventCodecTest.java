@@ -76,6 +76,21 @@ class EventCodecTest {
     }
 
     @Test
+    void theTypeIsReadWithoutDecodingTheEvent() {
+        UUID patient = UUID.randomUUID();
+        byte[] written = codec.write(CloudEvent.of("/records-service", new RecordStored(UUID.randomUUID(), patient,
+                patient, "0x" + "ab".repeat(32), 1L, "OTHER", Instant.now())));
+        assertEquals(java.util.Optional.of("ehr.records.RecordStored.v1"), codec.peekType(written));
+        // wherever it stands, after nested objects too
+        assertEquals(java.util.Optional.of("ehr.x.Y.v1"), codec.peekType("""
+                {"data":{"type":"not this","list":[{"type":"nor this"}]},"id":"1","type":"ehr.x.Y.v1"}"""
+                .getBytes(StandardCharsets.UTF_8)));
+        for (String bad : List.of("not json", "[1,2]", "{\"id\":\"1\"}", "{\"type\":7}", "{\"type\":")) {
+            assertEquals(java.util.Optional.empty(), codec.peekType(bad.getBytes(StandardCharsets.UTF_8)), bad);
+        }
+    }
+
+    @Test
     void everyEventTypeIsVersionedAndUniqueAndOnItsArchitectureTopic() {
         Set<String> types = new HashSet<>();
         for (EventType t : EventType.values()) {
