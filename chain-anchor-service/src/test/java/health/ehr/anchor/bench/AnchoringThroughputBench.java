@@ -229,8 +229,11 @@ class AnchoringThroughputBench {
         Credentials account = Credentials.create(ACCOUNT_7_KEY);
         long nonce = anvil.web3j().ethGetTransactionCount(account.getAddress(), DefaultBlockParameterName.PENDING)
                 .send().getTransactionCount().longValueExact();
-        BigInteger maxFee = BigInteger.valueOf(50_000_000_000L);
         BigInteger tip = BigInteger.valueOf(1_000_000_000L);
+        // Twice the current base fee plus the tip (a fixed cap once left a write pending after a long run).
+        BigInteger baseFee = anvil.web3j().ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()
+                .getBlock().getBaseFeePerGas();
+        BigInteger maxFee = baseFee.shiftLeft(1).add(tip).max(BigInteger.valueOf(50_000_000_000L));
         String deployHash = send(anvil, account, RawTransaction.createTransaction(31337, BigInteger.valueOf(nonce++),
                 BigInteger.valueOf(1_000_000), "", BigInteger.ZERO, Numeric.prependHexPrefix(bytecode), tip, maxFee));
         String store = receipt(anvil, deployHash).getContractAddress();

@@ -41,8 +41,19 @@ public class NotificationHandler implements BatchEventHandler {
     }
 
     /**
-     * A poll's events in one transaction (with their {@code processed_event} marks): a backlog on the
-     * busy ehr.records.v1 topic drains a transaction per poll, not per event, and stops delaying mail.
+     * Applying an event again adds nothing: a delivery row is keyed by (event id, party) and inserted
+     * with {@code INSERT IGNORE}. So the consumer keeps no {@code processed_event} marks for these
+     * events — on the busy ehr.records.v1, where most RecordStored plan no mail at all, that was a row
+     * per event (100,000 rows in MariaDB for the anchoring benchmark's flood).
+     */
+    @Override
+    public boolean idempotent() {
+        return true;
+    }
+
+    /**
+     * A poll's events in one transaction: a backlog on the busy ehr.records.v1 topic drains a
+     * transaction per poll, not per event, and stops delaying mail.
      */
     @Override
     public void handleAll(List<CloudEvent<EventData>> events) {
