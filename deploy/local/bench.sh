@@ -6,7 +6,8 @@
 # Suites, run one after the other in this order (default: all):
 #   records        mvn -pl records-service -Pbench package        (RecordsBenchmark)
 #   consent        mvn -pl consent-service -Pbench verify         (ConsentCheckBench)
-#   chain-anchor   mvn -pl chain-anchor-service -Pbench verify    (throughput, latency, gas, JMH Merkle)
+#   chain-anchor   mvn -pl chain-anchor-service -Pbench verify    (throughput, latency, gas, JMH Merkle;
+#                                                                  stops the platform's services meanwhile)
 #   appointment    mvn -pl appointment-service -Pbench verify     (BookingBenchTest)
 #   notification   mvn -pl notification-service -Pbench verify    (MailLatencyBenchTest)
 #   system         mvn -pl system-tests -Pbench verify            (ingest through the gateway; start-up
