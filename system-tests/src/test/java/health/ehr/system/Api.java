@@ -57,6 +57,28 @@ final class Api {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Publishes {@code count} consecutive 15-minute slots from {@code from} for the practitioner; their ids. */
+    static java.util.List<String> publishSlots(String practitionerToken, java.time.Instant from, int count)
+            throws Exception {
+        HttpResponse<String> slots = send("POST", "/api/appointments/slots", practitionerToken,
+                "{\"from\":\"" + from + "\",\"to\":\"" + from.plus(Duration.ofMinutes(15L * count))
+                        + "\",\"durationMinutes\":15}");
+        assertEquals(201, slots.statusCode(), slots.body());
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        JSON.readTree(slots.body()).get("items").forEach(slot -> ids.add(slot.get("slotId").asText()));
+        assertEquals(count, ids.size());
+        return ids;
+    }
+
+    /** Books each slot for the patient, each answered 201. */
+    static void bookAll(String patientToken, java.util.List<String> slotIds) throws Exception {
+        for (String slotId : slotIds) {
+            HttpResponse<String> booked = send("POST", "/api/appointments", patientToken,
+                    "{\"slotId\":\"" + slotId + "\",\"reason\":\"follow-up\"}");
+            assertEquals(201, booked.statusCode(), booked.body());
+        }
+    }
+
     /** Uploads {@code content} as a LAB_RESULT of {@code patientId}; the answer as it came. */
     static HttpResponse<String> upload(String patientId, String token, byte[] content) throws Exception {
         String boundary = "journey" + UUID.randomUUID().toString().replace("-", "");

@@ -1,15 +1,12 @@
 package health.ehr.system;
 
-import static health.ehr.system.Api.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.ehr.support.testing.LocalStack;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -37,21 +34,11 @@ class MailOutageIT {
         LocalStack.Party doctor = LocalStack.registerPractitioner("outage-doctor");
         LocalStack.Party patient = LocalStack.registerPatient("outage-patient");
         Instant from = Instant.now().plus(50, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
-        HttpResponse<String> slots = Api.send("POST", "/api/appointments/slots", doctor.token(),
-                "{\"from\":\"" + from + "\",\"to\":\"" + from.plus(BOOKINGS * 15L, ChronoUnit.MINUTES)
-                        + "\",\"durationMinutes\":15}");
-        assertEquals(201, slots.statusCode(), slots.body());
-        List<String> slotIds = new ArrayList<>();
-        JSON.readTree(slots.body()).get("items").forEach(slot -> slotIds.add(slot.get("slotId").asText()));
-        assertEquals(BOOKINGS, slotIds.size());
+        List<String> slotIds = Api.publishSlots(doctor.token(), from, BOOKINGS);
 
         platform("down", "greenmail");
         long stopped = System.nanoTime();
-        for (String slotId : slotIds) {
-            HttpResponse<String> booked = Api.send("POST", "/api/appointments", patient.token(),
-                    "{\"slotId\":\"" + slotId + "\",\"reason\":\"follow-up\"}");
-            assertEquals(201, booked.statusCode(), booked.body());
-        }
+        Api.bookAll(patient.token(), slotIds);
         long remaining = Duration.ofSeconds(60).toNanos() - (System.nanoTime() - stopped);
         if (remaining > 0) {
             Thread.sleep(TimeUnit.NANOSECONDS.toMillis(remaining));

@@ -3,17 +3,10 @@ package health.ehr.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import health.ehr.support.testing.LocalStack;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class NotificationCrashIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String GATEWAY = LocalStack.gatewayUrl();
     private static final String SUBJECT = "EHR Exchange: An appointment was booked";
     private static final int BOOKINGS = 40;
     /** notification.send-concurrency: the most mails in flight, so the most a crash can leave unconfirmed. */
@@ -64,18 +54,7 @@ class NotificationCrashIT {
         LocalStack.Party patient = LocalStack.registerPatient();
         // Forty days ahead (plus a day per run, so the two tests' slots differ): no reminder mixes in.
         Instant from = Instant.now().plus("kill".equals(how) ? 40 : 41, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
-        HttpResponse<String> slots = send("POST", "/api/appointments/slots", doctor.token(),
-                "{\"from\":\"" + from + "\",\"to\":\"" + from.plus(BOOKINGS * 15L, ChronoUnit.MINUTES)
-                        + "\",\"durationMinutes\":15}");
-        assertEquals(201, slots.statusCode(), slots.body());
-        List<String> slotIds = new ArrayList<>();
-        JSON.readTree(slots.body()).get("items").forEach(slot -> slotIds.add(slot.get("slotId").asText()));
-        assertEquals(BOOKINGS, slotIds.size());
-        for (String slotId : slotIds) {
-            HttpResponse<String> booked = send("POST", "/api/appointments", patient.token(),
-                    "{\"slotId\":\"" + slotId + "\",\"reason\":\"follow-up\"}");
-            assertEquals(201, booked.statusCode(), booked.body());
-        }
+        Api.bookAll(patient.token(), Api.publishSlots(doctor.token(), from, BOOKINGS));
 
         // Stop it mid-burst: as soon as the first of the 80 mails is in.
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -115,14 +94,6 @@ class NotificationCrashIT {
 
     private static int total(Map<String, Integer> copies) {
         return copies.values().stream().mapToInt(Integer::intValue).sum();
-    }
-
-    private static HttpResponse<String> send(String method, String path, String token, String json)
-            throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(GATEWAY + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void platform(String... args) throws Exception {
