@@ -25,7 +25,9 @@ public final class S3Http {
 
     /** Concurrent calls to the S3 server; uploads beyond this many wait for one to finish. */
     public static final int MAX_CONCURRENT_CALLS = 64;
-    private static final long FIVE_MINUTES = TimeUnit.MINUTES.toMillis(5);
+    /** MinIO's default connect, write and read timeout. */
+    public static final java.time.Duration TIMEOUT = java.time.Duration.ofMinutes(5);
+    private static final long FIVE_MINUTES = TIMEOUT.toMillis();
 
     private S3Http() {
     }

@@ -24,9 +24,16 @@ class StorageFailureTest {
 
     @Test
     void anObjectStorageFailureHalfWayIs503AndLeavesNothing() {
-        LocalStack.Party patient = LocalStack.registerPatient("s3-failure");
-        // The relay itself passes ordinary traffic: a small record goes through it and reads back.
-        byte[] small = RecordsResourceTest.content(200_000, 41);
+        smallPassesBigFailsAndLeavesNothing(LocalStack.registerPatient("s3-failure"), 41);
+    }
+
+    /**
+     * Through a relay that passes small requests and spoils big ones: a small record goes through and
+     * reads back; a 12 MiB one gets a 503 storage problem and leaves no object, no unfinished
+     * multipart upload and no record behind.
+     */
+    static void smallPassesBigFailsAndLeavesNothing(LocalStack.Party patient, int seed) {
+        byte[] small = RecordsResourceTest.content(200_000, seed);
         String recordId = RecordsResourceTest.upload(patient, patient.id().toString(), small, "small.bin")
                 .then().statusCode(201).extract().path("recordId");
         assertArrayEquals(small, given().auth().oauth2(patient.token())
@@ -34,8 +41,8 @@ class StorageFailureTest {
         Set<String> objectsBefore = TestBucket.objects();
         Set<String> unfinishedBefore = TestBucket.unfinishedUploads();
 
-        RecordsResourceTest.upload(patient, patient.id().toString(), RecordsResourceTest.content(12 * 1024 * 1024, 42),
-                        "big.bin")
+        RecordsResourceTest.upload(patient, patient.id().toString(),
+                        RecordsResourceTest.content(12 * 1024 * 1024, seed + 1), "big.bin")
                 .then().statusCode(503)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://ehr.health/problems/storage-unavailable"));
