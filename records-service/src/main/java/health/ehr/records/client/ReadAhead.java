@@ -34,7 +34,10 @@ import okhttp3.Response;
  * read, waking the watchdog thread each time; profiled, that took as long as the reads themselves.
  * Object GETs therefore run without it ({@link #untimedObjectGets}) and this stream keeps the same
  * bound per chunk instead: a reader that waits longer than the stall timeout for the next chunk gets
- * a {@link SocketTimeoutException} and the S3 connection is closed.
+ * a {@link SocketTimeoutException} and the S3 connection is closed. The other way round, when nobody
+ * takes a chunk for the stall timeout (a response that was never written, a stream never closed),
+ * the background read ends and closes the S3 connection, so neither is held for ever; a late reader
+ * gets what was read ahead, then a {@link SocketTimeoutException}. After any failure every read fails.
  */
 public final class ReadAhead extends InputStream {
 
@@ -58,9 +61,13 @@ public final class ReadAhead extends InputStream {
     private final Future<?> reader;
     private final long stallNanos;
     private volatile boolean closed;
+    /** The background read gave up: nobody took a chunk for the stall timeout. */
+    private volatile boolean abandoned;
     private Chunk current;
     private int position;
     private boolean ended;
+    /** Why reading failed; every later read fails the same way (never a clean end after a failure). */
+    private IOException failed;
 
     private ReadAhead(InputStream source, Duration stall) {
         this.source = source;
@@ -91,13 +98,17 @@ public final class ReadAhead extends InputStream {
     private void fill() {
         try {
             while (!closed) {
-                byte[] bytes = empty.take();
+                byte[] bytes = empty.poll(stallNanos, TimeUnit.NANOSECONDS);
+                if (bytes == null) {
+                    abandoned();
+                    return;
+                }
                 int n = source.readNBytes(bytes, 0, CHUNK);
-                if (n > 0) {
-                    filled.put(new Chunk(bytes, n, null));
+                if (n > 0 && !hand(new Chunk(bytes, n, null))) {
+                    return;
                 }
                 if (n < CHUNK) {
-                    filled.put(new Chunk(null, -1, null));
+                    hand(new Chunk(null, -1, null));
                     return;
                 }
             }
@@ -106,11 +117,34 @@ public final class ReadAhead extends InputStream {
         } catch (IOException e) {
             if (!closed) {
                 try {
-                    filled.put(new Chunk(null, -1, e));
+                    hand(new Chunk(null, -1, e));
                 } catch (InterruptedException closedMeanwhile) {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /** Queues a chunk for the reader; false (and the source closed) when nobody took one for the stall timeout. */
+    private boolean hand(Chunk chunk) throws InterruptedException {
+        if (filled.offer(chunk, stallNanos, TimeUnit.NANOSECONDS)) {
+            return true;
+        }
+        abandoned();
+        return false;
+    }
+
+    /**
+     * Nobody has read for the stall timeout (a response that was never written, a caller that forgot
+     * to close): the background read ends and the S3 connection is closed, so that neither a thread
+     * nor a connection is held for ever.
+     */
+    private void abandoned() {
+        abandoned = true;
+        try {
+            source.close();
+        } catch (IOException e) {
+            // closing is all that was wanted
         }
     }
 
@@ -122,6 +156,9 @@ public final class ReadAhead extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (failed != null) {
+            throw new IOException(failed.getMessage(), failed);
+        }
         if (closed) {
             throw new IOException("the stream is closed");
         }
@@ -133,12 +170,18 @@ public final class ReadAhead extends InputStream {
         }
         if (current == null) {
             try {
-                current = filled.poll(stallNanos, TimeUnit.NANOSECONDS);
+                current = filled.poll();
+                if (current == null && abandoned) {
+                    throw fail(new SocketTimeoutException("nobody read this object for "
+                            + TimeUnit.NANOSECONDS.toSeconds(stallNanos) + " s: its S3 connection was closed"));
+                }
                 if (current == null) {
-                    ended = true;
+                    current = filled.poll(stallNanos, TimeUnit.NANOSECONDS);
+                }
+                if (current == null) {
                     close();
-                    throw new SocketTimeoutException("object storage sent nothing for "
-                            + TimeUnit.NANOSECONDS.toSeconds(stallNanos) + " s");
+                    throw fail(new SocketTimeoutException("object storage sent nothing for "
+                            + TimeUnit.NANOSECONDS.toSeconds(stallNanos) + " s"));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -146,8 +189,7 @@ public final class ReadAhead extends InputStream {
             }
             position = 0;
             if (current.failure() != null) {
-                ended = true;
-                throw new IOException(current.failure().getMessage(), current.failure());
+                throw fail(new IOException(current.failure().getMessage(), current.failure()));
             }
             if (current.length() == -1) {
                 ended = true;
@@ -162,6 +204,11 @@ public final class ReadAhead extends InputStream {
             current = null;
         }
         return n;
+    }
+
+    private IOException fail(IOException failure) {
+        failed = failure;
+        return failure;
     }
 
     @Override

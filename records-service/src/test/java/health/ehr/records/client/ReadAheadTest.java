@@ -54,7 +54,37 @@ class ReadAheadTest {
             assertEquals(good, in.readNBytes(good).length);
             IOException failure = assertThrows(IOException.class, () -> in.read());
             assertTrue(failure.getMessage().contains("connection reset by S3"), failure.getMessage());
+            assertThrows(IOException.class, () -> in.read(), "a failed stream never ends cleanly afterwards");
         }
+    }
+
+    @Test
+    void anAbandonedStreamLetsGoOfItsSourceAfterTheStallTimeout() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 7;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 7);
+                return len;
+            }
+
+            @Override
+            public void close() {
+                closed.countDown();
+            }
+        };
+        // Opened and never read nor closed, like a response that was never written.
+        InputStream in = ReadAhead.of(endless, Duration.ofMillis(300));
+        assertTrue(closed.await(5, TimeUnit.SECONDS), "the source was closed without anybody reading");
+        // What was read ahead is still there; after it, a clear failure rather than a clean end.
+        assertEquals(ReadAhead.CHUNK * ReadAhead.DEPTH, in.readNBytes(ReadAhead.CHUNK * ReadAhead.DEPTH).length);
+        SocketTimeoutException failure = assertThrows(SocketTimeoutException.class, () -> in.read());
+        assertTrue(failure.getMessage().contains("nobody read"), failure.getMessage());
     }
 
     @Test
