@@ -566,6 +566,7 @@ EHR_KEYCLOAK_URL: {{ include "ehr-platform.keycloak.url" $ctx | quote }}
 {{- if has "s3" $entry.egress }}
 EHR_S3_ENDPOINT: {{ include "ehr-platform.s3.endpoint" $ctx | quote }}
 EHR_S3_BUCKET: {{ $v.s3.bucket | quote }}
+EHR_S3_CHECKSUM: {{ $v.s3.checksum | quote }}
 {{- end }}
 {{- if has "ethereum" $entry.egress }}
 EHR_CHAIN_RPC_URL: {{ include "ehr-platform.chain.rpcUrl" $ctx | quote }}

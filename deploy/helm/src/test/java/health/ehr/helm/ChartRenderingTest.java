@@ -82,6 +82,16 @@ class ChartRenderingTest {
     }
 
     @Test
+    void recordsServiceIsToldHowS3ChecksItsUploads() {
+        Map<String, String> byDefault = Chart.render(Renders.DEFAULTS)
+                .named(ConfigMap.class, Renders.serviceName("records")).getData();
+        assertEquals("crc32c", byDefault.get("EHR_S3_CHECKSUM"));
+        Map<String, String> md5 = Chart.render(Renders.DEFAULTS.with("s3.checksum=md5"))
+                .named(ConfigMap.class, Renders.serviceName("records")).getData();
+        assertEquals("md5", md5.get("EHR_S3_CHECKSUM"), "for S3-compatible stores without flexible checksums");
+    }
+
+    @Test
     void defaultInstallRunsNoEvaluationServer() {
         Chart.Rendered r = Chart.render(Renders.DEFAULTS);
         assertTrue(r.objects().stream().noneMatch(o -> o.getMetadata().getName().contains("-eval-")));

@@ -50,6 +50,12 @@ class ValuesSchemaTest {
     }
 
     @Test
+    void anUnknownS3ChecksumIsRejected() {
+        String message = refusal("s3.checksum=sha1");
+        assertTrue(message.contains("checksum"), message);
+    }
+
+    @Test
     void aPartialSetOfContractAddressesIsRefused() {
         String message = refusal("contracts.patientRegistry=0x0000000000000000000000000000000000001001");
         assertTrue(message.contains("give all three addresses"), message);

@@ -40,7 +40,7 @@ public class ObjectStore {
     private static final Multimap<String, String> CONTENT_TYPE =
             ImmutableMultimap.of("Content-Type", "application/octet-stream");
     private static final Multimap<String, String> NONE = ImmutableMultimap.of();
-    private static final Multimap<String, String> MULTIPART_HEADERS = ImmutableMultimap.of(
+    private static final Multimap<String, String> CRC32C_MULTIPART = ImmutableMultimap.of(
             "Content-Type", "application/octet-stream", "x-amz-checksum-algorithm", "CRC32C");
     /**
      * Parts sent at once while the next one is filled. Measured with 8 MiB parts on a 256 MiB upload:
@@ -59,7 +59,8 @@ public class ObjectStore {
     public ObjectStore(RecordsConfig config) {
         this.s3 = new S3(MinioAsyncClient.builder().endpoint(config.s3Endpoint()).httpClient(S3Http.client().newBuilder()
                 .addInterceptor(ReadAhead::untimedObjectGets).build())
-                .credentials(config.s3AccessKey(), config.s3SecretKey()).region("us-east-1").build());
+                .credentials(config.s3AccessKey(), config.s3SecretKey()).region("us-east-1").build(),
+                config.s3Checksum() == RecordsConfig.S3Checksum.CRC32C);
         this.bucket = config.bucket();
         long part = config.partSize().asLongValue();
         if (part < 5L * 1024 * 1024 || part > Integer.MAX_VALUE - 8) {
@@ -234,7 +235,8 @@ public class ObjectStore {
         private void sendPart() throws IOException {
             try {
                 if (uploadId == null) {
-                    uploadId = s3.createMultipartUploadAsync(bucket, null, key, MULTIPART_HEADERS, NONE).get()
+                    uploadId = s3.createMultipartUploadAsync(bucket, null, key,
+                            s3.crc ? CRC32C_MULTIPART : CONTENT_TYPE, NONE).get()
                             .result().uploadId();
                 }
                 while (inFlight.size() >= PARTS_IN_FLIGHT) {
@@ -296,17 +298,22 @@ public class ObjectStore {
      * (S3's flexible checksums; the multipart upload declares the algorithm and its completion lists
      * every part's CRC). CRC32C is an intrinsic: a small fraction of MD5's cost. What is stored is
      * AES-GCM ciphertext, so a download detects any later change anyway; the CRC makes a corrupted
-     * transfer fail the upload rather than store a record nobody could read.
+     * transfer fail the upload rather than store a record nobody could read. With
+     * {@code records.s3-checksum=md5} (stores without flexible checksums) the check is
+     * {@code Content-MD5}, still without the SHA-256.
      */
     private static final class S3 extends MinioAsyncClient {
 
         static final String CHECKSUM = "x-amz-checksum-crc32c";
+        /** CRC32C (true) or Content-MD5 (false). */
+        final boolean crc;
         /** Part buffers whose CRC the upload computed already (for its completion list), by identity. */
         private final java.util.Map<byte[], String> known =
                 java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
-        S3(MinioAsyncClient client) {
+        S3(MinioAsyncClient client, boolean crc) {
             super(client);
+            this.crc = crc;
         }
 
         @Override
@@ -320,17 +327,28 @@ public class ObjectStore {
             }
             okhttp3.Request request = super.createRequest(url, method, headers, new byte[0], 0, creds);
             String type = headers == null ? null : headers.get("Content-Type");
-            return request.newBuilder()
-                    .removeHeader("Content-MD5")
-                    .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-                    .header(CHECKSUM, checksum(bytes, length))
+            okhttp3.Request.Builder builder = request.newBuilder().header("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+            if (crc) {
+                builder.removeHeader("Content-MD5").header(CHECKSUM, checksum(bytes, length));
+            } else {
+                java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+                md5.update(bytes, 0, length);
+                builder.header("Content-MD5", java.util.Base64.getEncoder().encodeToString(md5.digest()));
+            }
+            return builder
                     .method(method.toString(), okhttp3.RequestBody.create(bytes,
                             type == null ? null : okhttp3.MediaType.parse(type), 0, length))
                     .build();
         }
 
-        /** The CRC of a part buffer about to be sent, computed once for the request and the completion. */
+        /**
+         * The CRC of a part buffer about to be sent, computed once for the request and the completion;
+         * null when the check is Content-MD5 (the completion lists no checksums then).
+         */
         String checksumOf(byte[] part, int length) {
+            if (!this.crc) {
+                return null;
+            }
             String crc = crc32c(part, length);
             known.put(part, crc);
             return crc;

@@ -23,8 +23,21 @@ public interface RecordsConfig {
     /** Largest record content accepted; larger uploads get 413 before they are read. */
     MemorySize maxUploadSize();
 
-    /** S3 part size (5 MiB to 2 GiB): an upload holds at most two parts in memory; smaller bodies are one PUT. */
+    /** S3 part size (5 MiB to 2 GiB): an upload holds at most three parts in memory; smaller bodies are one PUT. */
     MemorySize partSize();
+
+    /**
+     * How object storage checks what it receives: {@code crc32c} (S3 flexible checksums: S3, MinIO,
+     * S3Proxy; cheap) or {@code md5} ({@code Content-MD5}, for S3-compatible stores that predate
+     * flexible checksums; MD5 costs the service about as much CPU as encrypting).
+     */
+    S3Checksum s3Checksum();
+
+    /** The integrity check S3 applies to each object or part it receives. */
+    enum S3Checksum {
+        CRC32C,
+        MD5
+    }
 
     /** How long a practitioner's emergency access to a record lasts. */
     Duration emergencyAccess();
