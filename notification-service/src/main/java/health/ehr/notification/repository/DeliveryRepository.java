@@ -70,6 +70,12 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
                 error, next, id, Delivery.Status.SENDING);
     }
 
+    /** Makes the mails waiting out a back-off after an SMTP failure due at {@code now}; returns how many. */
+    public int retrySmtpFailuresNow(Instant now) {
+        return update("nextAttemptAt = ?1 where status = ?2 and nextAttemptAt > ?1 and lastError like 'SMTP:%'", now,
+                Delivery.Status.PENDING);
+    }
+
     public static byte[] bytes(UUID id) {
         return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
     }

@@ -60,6 +60,8 @@ public class MailSender {
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService workers;
     private volatile boolean stopping;
+    /** A send failed at the SMTP server since the last catch-up: mails may be waiting out a back-off. */
+    private final java.util.concurrent.atomic.AtomicBoolean smtpFailed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public MailSender(DeliveryRepository deliveries, RecipientRepository recipients,
             @RestClient IdentityClient identity, Mailer mailer, Engine templates, NotificationConfig config) {
@@ -156,12 +158,28 @@ public class MailSender {
                     .setText(render(kind, "txt", model))
                     .addHeader("Message-ID", messageId(d.deliveryId)));
         } catch (Exception e) {
+            smtpFailed.set(true);
             fail(d, "SMTP: " + e.getClass().getSimpleName() + ": " + e.getMessage(), false);
             return;
         }
         // Straight after the server accepted it: the resend window is this one short transaction.
         QuarkusTransaction.requiringNew().run(() -> deliveries.markSent(id, address, Instant.now()));
         LOG.infof("delivery %s (%s, event %s) sent", id, d.template, d.eventId);
+        if (smtpFailed.compareAndSet(true, false)) {
+            catchUp();
+        }
+    }
+
+    /**
+     * The SMTP server accepted a mail after sends had failed there: it is back, so the mails waiting
+     * out their back-off after an SMTP failure are due now, instead of up to {@code retry-max} later
+     * (after an hour's outage the back-off has reached 10 minutes). Their attempts still count.
+     */
+    private void catchUp() {
+        int due = QuarkusTransaction.requiringNew().call(() -> deliveries.retrySmtpFailuresNow(Instant.now()));
+        if (due > 0) {
+            LOG.infof("the SMTP server accepts mail again: %d mails waiting out a back-off are due now", due);
+        }
     }
 
     /** The delivery's Message-ID: its id at the platform's mail domain. */

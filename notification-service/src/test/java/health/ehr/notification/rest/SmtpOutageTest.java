@@ -49,13 +49,19 @@ class SmtpOutageTest {
     DeliveryRepository deliveries;
 
     Delivery delivery(String eventId) {
+        return delivery(deliveries, eventId);
+    }
+
+    /** The delivery of the mail {@code eventId} asked for (null until there is one). */
+    static Delivery delivery(DeliveryRepository deliveries, String eventId) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Delivery> d = deliveries.list("eventId", eventId);
             return d.isEmpty() ? null : d.get(0);
         });
     }
 
-    CloudEvent<EmergencyAccessUsed> emergencyFor(UUID patient) {
+    /** An emergency access to one of {@code patient}'s records: one essential mail to the patient. */
+    static CloudEvent<EmergencyAccessUsed> emergencyFor(UUID patient) {
         return Events.publish("/records-service", new EmergencyAccessUsed(UUID.randomUUID(), patient, UUID.randomUUID(),
                 Instant.now(), Instant.now()));
     }
