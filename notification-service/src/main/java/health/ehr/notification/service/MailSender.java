@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.UUID;
@@ -61,7 +62,7 @@ public class MailSender {
     private final ExecutorService workers;
     private volatile boolean stopping;
     /** A send failed at the SMTP server since the last catch-up: mails may be waiting out a back-off. */
-    private final java.util.concurrent.atomic.AtomicBoolean smtpFailed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean smtpFailed = new AtomicBoolean();
 
     public MailSender(DeliveryRepository deliveries, RecipientRepository recipients,
             @RestClient IdentityClient identity, Mailer mailer, Engine templates, NotificationConfig config) {

@@ -217,8 +217,6 @@ public class ObjectStore {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException | RuntimeException e) {
                     // the part failed: nothing of it to clean up
-                } finally {
-                    s3.forget(part.buffer());
                 }
             }
             inFlight.clear();
@@ -244,9 +242,11 @@ public class ObjectStore {
                 }
                 byte[] sending = filling;
                 int number = parts.size() + inFlight.size() + 1;
-                String checksum = s3.checksumOf(sending, filled);
-                inFlight.add(new Sending(sending, number, checksum,
-                        s3.uploadPartAsync(bucket, null, key, sending, filled, uploadId, number, NONE, NONE)));
+                // The part's CRC goes with its request and into the completion list: computed once.
+                String checksum = s3.crc ? S3.crc32c(sending, filled) : null;
+                inFlight.add(new Sending(sending, number, checksum, s3.uploadPartAsync(bucket, null, key, sending,
+                        filled, uploadId, number, checksum == null ? NONE : ImmutableMultimap.of(S3.CHECKSUM, checksum),
+                        NONE)));
                 filling = free.isEmpty() ? new byte[partSize] : free.pop();
                 filled = 0;
             } catch (InterruptedException e) {
@@ -262,12 +262,7 @@ public class ObjectStore {
         /** Waits for the oldest part in flight to be stored and records it for the completion. */
         private void awaitOldest() throws InterruptedException, ExecutionException {
             Sending oldest = inFlight.peek();
-            UploadPartResponse done;
-            try {
-                done = oldest.response().get();
-            } finally {
-                s3.forget(oldest.buffer()); // its CRC is no longer wanted, whatever happened
-            }
+            UploadPartResponse done = oldest.response().get();
             inFlight.poll();
             parts.add(new Part(done.partNumber(), done.etag(), null, oldest.checksum(), null, null, null));
             free.push(oldest.buffer());
@@ -307,9 +302,6 @@ public class ObjectStore {
         static final String CHECKSUM = "x-amz-checksum-crc32c";
         /** CRC32C (true) or Content-MD5 (false). */
         final boolean crc;
-        /** Part buffers whose CRC the upload computed already (for its completion list), by identity. */
-        private final java.util.Map<byte[], String> known =
-                java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
         S3(MinioAsyncClient client, boolean crc) {
             super(client);
@@ -329,7 +321,9 @@ public class ObjectStore {
             String type = headers == null ? null : headers.get("Content-Type");
             okhttp3.Request.Builder builder = request.newBuilder().header("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
             if (crc) {
-                builder.removeHeader("Content-MD5").header(CHECKSUM, checksum(bytes, length));
+                // A part's CRC comes with its headers (the upload needs it for the completion too).
+                String given = headers == null ? null : headers.get(CHECKSUM);
+                builder.removeHeader("Content-MD5").header(CHECKSUM, given != null ? given : crc32c(bytes, length));
             } else {
                 java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
                 md5.update(bytes, 0, length);
@@ -339,30 +333,6 @@ public class ObjectStore {
                     .method(method.toString(), okhttp3.RequestBody.create(bytes,
                             type == null ? null : okhttp3.MediaType.parse(type), 0, length))
                     .build();
-        }
-
-        /**
-         * The CRC of a part buffer about to be sent, computed once for the request and the completion;
-         * null when the check is Content-MD5 (the completion lists no checksums then).
-         */
-        String checksumOf(byte[] part, int length) {
-            if (!this.crc) {
-                return null;
-            }
-            String crc = crc32c(part, length);
-            known.put(part, crc);
-            return crc;
-        }
-
-        void forget(byte[] part) {
-            if (part != null) {
-                known.remove(part);
-            }
-        }
-
-        private String checksum(byte[] bytes, int length) {
-            String crc = known.remove(bytes);
-            return crc != null ? crc : crc32c(bytes, length);
         }
 
         static String crc32c(byte[] bytes, int length) {

@@ -24,8 +24,9 @@ import okhttp3.Response;
  * <p>Why: a download was one thread doing all three in turn. Profiled (wall clock) on a 256 MiB
  * download, three quarters of that thread's time went to reading from S3 in 8 KiB socket reads,
  * each with OkHttp's read-timeout bookkeeping; decrypting and writing had to wait for it and it for
- * them. Memory stays bounded: {@value #DEPTH} + 2 chunks per download, recycled, none of them large
- * enough to be a humongous object in a small G1 heap.
+ * them. Memory stays bounded: at most {@value #DEPTH} + 2 chunks per download, allocated only as the
+ * download needs them (a small record's uses one) and recycled, none of them large enough to be a
+ * humongous object in a small G1 heap.
  *
  * <p>Failures of the source (S3 went away) surface from {@link #read} as the same
  * {@link IOException}. {@link #close()} stops the background read and closes the source.
@@ -58,6 +59,8 @@ public final class ReadAhead extends InputStream {
     private final InputStream source;
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(DEPTH);
     private final BlockingQueue<byte[]> empty = new ArrayBlockingQueue<>(DEPTH + 2);
+    /** Chunk buffers made so far (by the background thread only). */
+    private int allocated;
     private final Future<?> reader;
     private final long stallNanos;
     private volatile boolean closed;
@@ -72,9 +75,6 @@ public final class ReadAhead extends InputStream {
     private ReadAhead(InputStream source, Duration stall) {
         this.source = source;
         this.stallNanos = stall.toNanos();
-        for (int i = 0; i < DEPTH + 2; i++) {
-            empty.add(new byte[CHUNK]);
-        }
         this.reader = READERS.submit(this::fill);
     }
 
@@ -98,7 +98,7 @@ public final class ReadAhead extends InputStream {
     private void fill() {
         try {
             while (!closed) {
-                byte[] bytes = empty.poll(stallNanos, TimeUnit.NANOSECONDS);
+                byte[] bytes = nextBuffer();
                 if (bytes == null) {
                     abandoned();
                     return;
@@ -123,6 +123,16 @@ public final class ReadAhead extends InputStream {
                 }
             }
         }
+    }
+
+    /** A free chunk buffer: a recycled one, a new one while fewer than DEPTH + 2 exist, else null after the stall timeout. */
+    private byte[] nextBuffer() throws InterruptedException {
+        byte[] bytes = empty.poll();
+        if (bytes == null && allocated < DEPTH + 2) {
+            allocated++;
+            return new byte[CHUNK];
+        }
+        return bytes != null ? bytes : empty.poll(stallNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Queues a chunk for the reader; false (and the source closed) when nobody took one for the stall timeout. */

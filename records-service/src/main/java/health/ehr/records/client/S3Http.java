@@ -27,7 +27,6 @@ public final class S3Http {
     public static final int MAX_CONCURRENT_CALLS = 64;
     /** MinIO's default connect, write and read timeout. */
     public static final java.time.Duration TIMEOUT = java.time.Duration.ofMinutes(5);
-    private static final long FIVE_MINUTES = TIMEOUT.toMillis();
 
     private S3Http() {
     }
@@ -36,7 +35,7 @@ public final class S3Http {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(MAX_CONCURRENT_CALLS);
         dispatcher.setMaxRequestsPerHost(MAX_CONCURRENT_CALLS);
-        return HttpUtils.newDefaultHttpClient(FIVE_MINUTES, FIVE_MINUTES, FIVE_MINUTES).newBuilder()
+        return HttpUtils.newDefaultHttpClient(TIMEOUT.toMillis(), TIMEOUT.toMillis(), TIMEOUT.toMillis()).newBuilder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(MAX_CONCURRENT_CALLS, 5, TimeUnit.MINUTES))
                 .socketFactory(new NoDelaySocketFactory())

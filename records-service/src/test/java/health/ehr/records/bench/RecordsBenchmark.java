@@ -103,7 +103,7 @@ class RecordsBenchmark {
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of("ehr.anchor.v1", "ehr.consent.v1")) {
+            for (String topic : List.of(health.ehr.events.Topics.ANCHOR, health.ehr.events.Topics.CONSENT)) {
                 for (org.apache.kafka.common.PartitionInfo info : kafka.partitionsFor(topic, Duration.ofSeconds(10))) {
                     partitions.add(new org.apache.kafka.common.TopicPartition(topic, info.partition()));
                 }
