@@ -9,6 +9,7 @@ import health.ehr.events.EventCodec;
 import health.ehr.events.Topics;
 import health.ehr.events.records.RecordErased;
 import health.ehr.support.messaging.KafkaClients;
+import health.ehr.support.messaging.OutboxRelay;
 import health.ehr.support.messaging.OutboxWriter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import health.ehr.anchor.testing.TestChain;
@@ -33,8 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shared messaging pieces against the real Kafka and MariaDB of the local stack: the outbox
- * relay publishes committed events keyed by patient, the consumer applies a redelivered event once
- * and parks what it cannot read in the DLQ.
+ * relay publishes committed events keyed by patient and then deletes them (and sweeps the published
+ * rows earlier versions kept), the consumer applies a redelivered event once and parks what it cannot
+ * read in the DLQ.
  */
 @QuarkusTest
 @WithTestResource(TestChain.class)
@@ -45,6 +47,8 @@ class PlatformMessagingTest {
 
     @Inject
     OutboxWriter outbox;
+    @Inject
+    OutboxRelay relay;
     @Inject
     KafkaClients clients;
     @Inject
@@ -71,10 +75,32 @@ class PlatformMessagingTest {
 
             assertEquals(patient.toString(), published.key());
             assertEquals(event.id(), codec.read(published.value()).id());
-            assertTrue(awaitTrue(() -> QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                    "SELECT COUNT(*) FROM outbox_event WHERE published_at IS NULL").getSingleResult()
-                    .toString().equals("0"))), "the row is marked published");
+            assertTrue(awaitTrue(() -> outboxRows(event.id()) == 0), "the row is deleted once Kafka has it");
         }
+    }
+
+    @Test
+    void rowsAnOlderVersionKeptAsPublishedAreSwept() {
+        // Earlier versions marked published rows (published_at) and kept them for ever.
+        String kept = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("INSERT INTO outbox_event"
+                        + " (event_id, topic, partition_key, event_type, payload, created_at, published_at)"
+                        + " VALUES (?1, 'ehr.records.v1', 'k', 'ehr.records.RecordErased.v1', ?2, ?3, ?3)")
+                .setParameter(1, OutboxWriter.bytes(UUID.fromString(kept)))
+                .setParameter(2, "{\"id\":\"" + kept + "\"}")
+                .setParameter(3, Instant.now().minusSeconds(3600))
+                .executeUpdate());
+        assertEquals(1, outboxRows(kept));
+
+        assertTrue(relay.sweepPublished() >= 1);
+
+        assertEquals(0, outboxRows(kept));
+    }
+
+    private long outboxRows(String eventId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "SELECT COUNT(*) FROM outbox_event WHERE event_id = ?1")
+                .setParameter(1, OutboxWriter.bytes(UUID.fromString(eventId))).getSingleResult()).longValue());
     }
 
     @Test

@@ -27,6 +27,15 @@ public interface MessagingSettings {
     @WithDefault("0.2s")
     Duration relayInterval();
 
+    /**
+     * How long published outbox rows are kept (marked by {@code published_at}) before a sweep deletes
+     * them. Zero, the default: deleted in the transaction that saw Kafka acknowledge them, so the
+     * table holds only what Kafka does not have yet. Tests that read back what a service wrote set it.
+     */
+    @WithName("outbox.retention")
+    @WithDefault("0s")
+    Duration outboxRetention();
+
     /** Most outbox rows the relay publishes in one round. */
     @WithDefault("500")
     int relayBatchSize();

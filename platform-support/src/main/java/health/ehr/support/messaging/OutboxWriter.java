@@ -9,7 +9,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Calendar;
+import java.util.TimeZone;
 import java.util.UUID;
 
 /**
@@ -19,6 +25,10 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class OutboxWriter {
+
+    private static final String INSERT = "INSERT INTO outbox_event (event_id, topic, partition_key, event_type,"
+            + " payload, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     private final EntityManager em;
     private final EventCodec codec;
@@ -35,8 +45,7 @@ public class OutboxWriter {
     public <T extends EventData> CloudEvent<T> append(T data) {
         CloudEvent<T> event = CloudEvent.of(source, data);
         EventType type = EventType.of(data.getClass());
-        em.createNativeQuery("INSERT INTO outbox_event (event_id, topic, partition_key, event_type, payload,"
-                        + " created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        em.createNativeQuery(INSERT)
                 .setParameter(1, bytes(UUID.fromString(event.id())))
                 .setParameter(2, type.topic())
                 .setParameter(3, data.partitionKey())
@@ -47,7 +56,28 @@ public class OutboxWriter {
         return event;
     }
 
-    static byte[] bytes(UUID id) {
+    /**
+     * Appends {@code data} through a plain JDBC connection, inside the transaction the caller runs on
+     * it (for hot paths that write without an entity manager); returns the event.
+     */
+    public <T extends EventData> CloudEvent<T> append(Connection connection, T data) throws SQLException {
+        CloudEvent<T> event = CloudEvent.of(source, data);
+        EventType type = EventType.of(data.getClass());
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setBytes(1, bytes(UUID.fromString(event.id())));
+            insert.setString(2, type.topic());
+            insert.setString(3, data.partitionKey());
+            insert.setString(4, type.type());
+            insert.setString(5, new String(codec.write(event), StandardCharsets.UTF_8));
+            // As Hibernate binds an Instant to MySQL: a DATETIME in UTC, whatever the JVM's zone.
+            insert.setTimestamp(6, Timestamp.from(Instant.now()), Calendar.getInstance(UTC));
+            insert.executeUpdate();
+        }
+        return event;
+    }
+
+    /** A UUID as the 16 bytes of a {@code BINARY(16)} column, most significant first. */
+    public static byte[] bytes(UUID id) {
         return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
                 .putLong(id.getLeastSignificantBits()).array();
     }

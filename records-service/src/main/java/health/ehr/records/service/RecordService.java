@@ -23,15 +23,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,10 +61,11 @@ public class RecordService {
     private final AccessLog accessLog;
     private final OutboxWriter outbox;
     private final RecordsConfig config;
+    private final DataSource dataSource;
 
     public RecordService(MedicalRecordRepository records, EmergencyGrantRepository emergencies, ObjectStore objects,
             EnvelopeCipher cipher, AccessPolicy policy, AccessLog accessLog, OutboxWriter outbox,
-            RecordsConfig config) {
+            RecordsConfig config, DataSource dataSource) {
         this.records = records;
         this.emergencies = emergencies;
         this.objects = objects;
@@ -66,6 +74,7 @@ public class RecordService {
         this.accessLog = accessLog;
         this.outbox = outbox;
         this.config = config;
+        this.dataSource = dataSource;
     }
 
     /** Stores an uploaded record. The body is read once, as it arrives. */
@@ -100,7 +109,7 @@ public class RecordService {
                 // Any other part is skipped by the parser.
             }
             Stored complete = complete(fields, caller, stored);
-            return QuarkusTransaction.requiringNew().call(() -> persist(caller, recordId, fields, complete));
+            return persist(caller, recordId, fields, complete);
         } catch (RuntimeException | IOException e) {
             // Nothing stays behind a failed upload: no metadata row was committed, the object goes.
             if (stored != null || !(e instanceof DomainException)) {
@@ -168,11 +177,54 @@ public class RecordService {
         record.wrappedKey = stored.key().wrapped();
         record.kekId = stored.key().kekId();
         record.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        records.persist(record);
-        outbox.append(new RecordStored(recordId, record.patientId, record.authorId, record.sha256, record.size,
-                record.category, record.createdAt));
-        LOG.infof("record %s stored (%d bytes)", recordId, record.size);
+        // The hottest write of the platform, so plain JDBC: one INSERT each for the record and its event
+        // and a COMMIT, without the entity manager's flush and the JTA transaction around it (profiled at
+        // 10 KiB: they took more of the request's CPU than the encryption and the upload to S3 together).
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                insert(connection, record);
+                outbox.append(connection, new RecordStored(recordId, record.patientId, record.authorId,
+                        record.sha256, record.size, record.category, record.createdAt));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store the metadata of record " + recordId + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.debugf("record %s stored (%d bytes)", recordId, record.size);
         return record;
+    }
+
+    private static final String INSERT = "INSERT INTO record (record_id, patient_id, author_id, category, title,"
+            + " description, content_type, file_name, size, sha256, anchor_status, wrapped_key, kek_id, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+
+    private static void insert(Connection connection, MedicalRecord record) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setBytes(1, OutboxWriter.bytes(record.recordId));
+            insert.setBytes(2, OutboxWriter.bytes(record.patientId));
+            insert.setBytes(3, OutboxWriter.bytes(record.authorId));
+            insert.setString(4, record.category);
+            insert.setString(5, record.title);
+            insert.setString(6, record.description);
+            insert.setString(7, record.contentType);
+            insert.setString(8, record.fileName);
+            insert.setLong(9, record.size);
+            insert.setString(10, record.sha256);
+            insert.setString(11, record.anchorStatus);
+            insert.setBytes(12, record.wrappedKey);
+            insert.setString(13, record.kekId);
+            // As Hibernate binds an Instant to MySQL: a DATETIME in UTC, whatever the JVM's zone.
+            insert.setTimestamp(14, Timestamp.from(record.createdAt), Calendar.getInstance(UTC));
+            insert.executeUpdate();
+        }
     }
 
     /** A record's metadata; non-owner reads are logged. */
