@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Calendar;
 import java.util.TimeZone;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * Appends events to the service's {@code outbox_event} table inside the caller's transaction, so
@@ -40,20 +41,16 @@ public class OutboxWriter {
         this.source = "/" + settings.serviceName();
     }
 
-    /** Appends {@code data} as a new CloudEvent from this service; returns the event. */
+    /**
+     * Appends {@code data} as a new CloudEvent from this service, in the caller's JTA transaction;
+     * returns the event. The entity manager's pending changes are flushed first, as a native query
+     * would (a constraint they break surfaces here, not at commit), then the row goes in through the
+     * transaction's own connection.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public <T extends EventData> CloudEvent<T> append(T data) {
-        CloudEvent<T> event = CloudEvent.of(source, data);
-        EventType type = EventType.of(data.getClass());
-        em.createNativeQuery(INSERT)
-                .setParameter(1, bytes(UUID.fromString(event.id())))
-                .setParameter(2, type.topic())
-                .setParameter(3, data.partitionKey())
-                .setParameter(4, type.type())
-                .setParameter(5, new String(codec.write(event), StandardCharsets.UTF_8))
-                .setParameter(6, Instant.now())
-                .executeUpdate();
-        return event;
+        em.flush();
+        return em.unwrap(Session.class).doReturningWork(connection -> append(connection, data));
     }
 
     /**
