@@ -42,8 +42,8 @@ public final class S3Http {
                 .build();
     }
 
-    /** Plain sockets with TCP_NODELAY. */
-    private static final class NoDelaySocketFactory extends SocketFactory {
+    /** Plain sockets with TCP_NODELAY (OkHttp asks for unconnected sockets and connects them itself). */
+    public static final class NoDelaySocketFactory extends SocketFactory {
 
         private final SocketFactory plain = SocketFactory.getDefault();
 

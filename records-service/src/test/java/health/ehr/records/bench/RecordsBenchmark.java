@@ -346,49 +346,13 @@ class RecordsBenchmark {
     // the ratios compare the servers, not two client libraries (both share the machine's two cores).
     // OkHttp leaves Nagle's algorithm on: a request written in several pieces (headers, then the body
     // in 8 KiB segments) then waits for the server's delayed ACK, up to 40 ms, with the CPUs idle. curl,
-    // browsers, the JDK's HttpClient and nginx all set TCP_NODELAY; so does this client (measured: 10 KiB
-    // uploads at 16 clients 315/s with a third of the CPU idle without it, 545-563/s and no idle with it).
+    // browsers, the JDK's HttpClient and nginx all set TCP_NODELAY; so does this client, with the
+    // service's own S3 sockets (measured: 10 KiB uploads at 16 clients 315/s with a third of the CPU
+    // idle without it, 545-563/s and no idle with it).
     private static final okhttp3.OkHttpClient OK = new okhttp3.OkHttpClient.Builder()
             .connectionPool(new okhttp3.ConnectionPool(32, 5, java.util.concurrent.TimeUnit.MINUTES))
-            .socketFactory(new NoDelaySockets())
+            .socketFactory(new health.ehr.records.client.S3Http.NoDelaySocketFactory())
             .readTimeout(Duration.ofMinutes(10)).writeTimeout(Duration.ofMinutes(10)).build();
-
-    /** Plain sockets with TCP_NODELAY (OkHttp asks for unconnected sockets and connects them itself). */
-    private static final class NoDelaySockets extends javax.net.SocketFactory {
-        private final javax.net.SocketFactory plain = javax.net.SocketFactory.getDefault();
-
-        private static java.net.Socket noDelay(java.net.Socket socket) throws IOException {
-            socket.setTcpNoDelay(true);
-            return socket;
-        }
-
-        @Override
-        public java.net.Socket createSocket() throws IOException {
-            return noDelay(plain.createSocket());
-        }
-
-        @Override
-        public java.net.Socket createSocket(String host, int port) throws IOException {
-            return noDelay(plain.createSocket(host, port));
-        }
-
-        @Override
-        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
-                throws IOException {
-            return noDelay(plain.createSocket(host, port, local, localPort));
-        }
-
-        @Override
-        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws IOException {
-            return noDelay(plain.createSocket(host, port));
-        }
-
-        @Override
-        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local,
-                int localPort) throws IOException {
-            return noDelay(plain.createSocket(host, port, local, localPort));
-        }
-    }
 
     private String upload(URI target, LocalStack.Party patient, long size) throws IOException {
         String boundary = "bench" + UUID.randomUUID().toString().replace("-", "");
