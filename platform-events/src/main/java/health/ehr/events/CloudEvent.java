@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * A CloudEvents 1.0 envelope in its structured JSON format ({@code specversion}, {@code id},
@@ -38,14 +37,14 @@ public record CloudEvent<T>(
     }
 
     /**
-     * A new event with a random id, the current time and the payload's registered type; the
+     * A new event with a new time-ordered id ({@link Ids}), the current time and the payload's registered type; the
      * subject is the payload's partition key.
      *
      * @param source the producing service as a URI reference, e.g. {@code /records-service}
      */
     public static <T extends EventData> CloudEvent<T> of(String source, T data) {
         EventType type = EventType.of(data.getClass());
-        return new CloudEvent<>(SPEC_VERSION, UUID.randomUUID().toString(), source, type.type(),
+        return new CloudEvent<>(SPEC_VERSION, Ids.timeOrdered().toString(), source, type.type(),
                 data.partitionKey(), Instant.now(), JSON, data);
     }
 }

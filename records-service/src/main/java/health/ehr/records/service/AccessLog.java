@@ -1,5 +1,6 @@
 package health.ehr.records.service;
 
+import health.ehr.events.Ids;
 import health.ehr.events.records.AuditHeadSealed;
 import health.ehr.events.records.RecordAccessed;
 import health.ehr.records.AccessLogEntry;
@@ -55,7 +56,7 @@ public class AccessLog {
         Object[] head = (Object[]) em.createNativeQuery("SELECT seq, hash FROM access_log_head WHERE patient_id = ?1"
                 + " FOR UPDATE").setParameter(1, bytes(patientId)).getSingleResult();
         AccessLogEntry entry = new AccessLogEntry();
-        entry.entryId = UUID.randomUUID();
+        entry.entryId = Ids.timeOrdered();
         entry.patientId = patientId;
         entry.seq = ((Number) head[0]).longValue() + 1;
         entry.recordId = recordId;
@@ -110,7 +111,7 @@ public class AccessLog {
                 for (Object[] head : heads) {
                     UUID patient = uuid((byte[]) head[0]);
                     long seq = ((Number) head[1]).longValue();
-                    outbox.append(new AuditHeadSealed(UUID.randomUUID(), patient, (String) head[2], seq, Instant.now()));
+                    outbox.append(new AuditHeadSealed(Ids.timeOrdered(), patient, (String) head[2], seq, Instant.now()));
                     em.createNativeQuery("UPDATE access_log_head SET sealed_seq = ?1 WHERE patient_id = ?2")
                             .setParameter(1, seq).setParameter(2, head[0]).executeUpdate();
                 }

@@ -1,5 +1,6 @@
 package health.ehr.records.service;
 
+import health.ehr.events.Ids;
 import health.ehr.events.records.EmergencyAccessUsed;
 import health.ehr.events.records.RecordErased;
 import health.ehr.events.records.RecordStored;
@@ -88,7 +89,7 @@ public class RecordService {
             throw new DomainException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
                     "Upload a record as multipart/form-data.");
         }
-        UUID recordId = UUID.randomUUID();
+        UUID recordId = Ids.timeOrdered();
         Map<String, String> fields = new HashMap<>();
         Stored stored = null;
         try {
@@ -381,7 +382,7 @@ public class RecordService {
         return QuarkusTransaction.requiringNew().call(() -> {
             MedicalRecord record = find(recordId);
             EmergencyGrant grant = new EmergencyGrant();
-            grant.grantId = UUID.randomUUID();
+            grant.grantId = Ids.timeOrdered();
             grant.recordId = recordId;
             grant.practitionerId = caller.partyId();
             grant.reason = reason.strip();
