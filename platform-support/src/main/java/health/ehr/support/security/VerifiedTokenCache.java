@@ -45,7 +45,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class VerifiedTokenCache implements JWTParser {
 
     /** Longer tokens are verified every time: they bound the memory an entry can take. */
-    static final int MAX_TOKEN_CHARS = 8 * 1024;
+    private static final int MAX_TOKEN_CHARS = 8 * 1024;
 
     private final JWTParser verifier;
     private final Cache<String, JsonWebToken> verified;

@@ -97,7 +97,8 @@ class VerifiedTokenCacheTest {
         String forged = Jwt.issuer(ISSUER).subject("alice").groups("patient")
                 .expiresAt(Instant.now().plusSeconds(300)).sign(otherKeys.getPrivate());
         int last = genuine.length() - 2;
-        String altered = genuine.substring(0, last) + (genuine.charAt(last) == 'A' ? 'B' : 'A') + genuine.substring(last + 1);
+        char other = genuine.charAt(last) == 'A' ? 'B' : 'A';
+        String altered = genuine.substring(0, last) + other + genuine.substring(last + 1);
 
         assertThrows(ParseException.class, () -> cache.parse(forged));
         assertThrows(ParseException.class, () -> cache.parse(altered));

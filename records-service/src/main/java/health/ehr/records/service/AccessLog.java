@@ -111,7 +111,8 @@ public class AccessLog {
                 for (Object[] head : heads) {
                     UUID patient = uuid((byte[]) head[0]);
                     long seq = ((Number) head[1]).longValue();
-                    outbox.append(new AuditHeadSealed(Ids.timeOrdered(), patient, (String) head[2], seq, Instant.now()));
+                    outbox.append(new AuditHeadSealed(Ids.timeOrdered(), patient, (String) head[2], seq,
+                            Instant.now()));
                     em.createNativeQuery("UPDATE access_log_head SET sealed_seq = ?1 WHERE patient_id = ?2")
                             .setParameter(1, seq).setParameter(2, head[0]).executeUpdate();
                 }

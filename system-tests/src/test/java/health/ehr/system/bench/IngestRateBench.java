@@ -17,9 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,8 +59,8 @@ class IngestRateBench {
             // restarts every service at its end (StartupMemoryBench), so its next run starts cold: with 20,000
             // it measured 601/s where a warm service takes 855/s (session 6).
             int warmup = Integer.getInteger("bench.ingestWarmup", 40_000);
-            run(pool, gateway, patient, content, warmup / 2);
-            run(pool, direct, patient, content, warmup / 2);
+            Run warmGateway = run(pool, gateway, patient, content, warmup / 2);
+            Run warmDirect = run(pool, direct, patient, content, warmup / 2);
             Run baseline = run(pool, direct, patient, content, count);
             Run viaGateway = run(pool, gateway, patient, content, count);
             System.out.printf(Locale.ROOT, "%nBENCH ingest, %,d records of 10 KiB, %d clients:%n", count, CLIENTS);
@@ -90,27 +88,24 @@ class IngestRateBench {
                     .notes(String.format(Locale.ROOT, "%,d records anchored %.1f s after the first upload, %.1f s after"
                             + " the last; proofs read through the gateway", stored, endToEnd, afterLast))
                     .print();
-            eraseUploaded(pool, direct, patient);
+            erase(pool, direct, patient, List.of(warmGateway, warmDirect, baseline, viaGateway));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Every record a run stored (warm-up included), to erase once the figures are taken. */
-    private static final Queue<String> UPLOADED = new ConcurrentLinkedQueue<>();
-
     /**
      * Erases the benchmark's records (crypto-shredding through the API: objects deleted, tombstones
      * kept), so that repeated runs do not fill the stack's disk (about 23,000 records, 0.4 GB a run).
      */
-    private static void eraseUploaded(ExecutorService pool, String base, LocalStack.Party patient) throws Exception {
-        int total = UPLOADED.size();
+    private static void erase(ExecutorService pool, String base, LocalStack.Party patient, List<Run> runs)
+            throws Exception {
+        List<String> recordIds = runs.stream().flatMap(run -> run.recordIds().stream()).toList();
+        int total = recordIds.size();
         System.out.printf(Locale.ROOT, "BENCH erasing the %,d records uploaded%n", total);
         long t0 = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
-        String id;
-        while ((id = UPLOADED.poll()) != null) {
-            String recordId = id;
+        for (String recordId : recordIds) {
             futures.add(pool.submit(() -> {
                 URI record = URI.create(base + "/api/records/" + recordId);
                 HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(record)
@@ -163,9 +158,7 @@ class IngestRateBench {
             futures.add(pool.submit(() -> {
                 long s = System.nanoTime();
                 try {
-                    String recordId = upload(base, patient, content);
-                    UPLOADED.add(recordId);
-                    ids.add(recordId);
+                    ids.add(upload(base, patient, content));
                     latencies.add(System.nanoTime() - s);
                 } catch (Exception e) {
                     if (failures.incrementAndGet() <= 3) {
