@@ -41,7 +41,8 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
 
     /** Deploys a fresh contract set with account 8 as deployer and writer. */
     public static ContractDeployer.Deployment deploy(String rpcUrl) throws Exception {
-        Path dir = Files.createTempDirectory("anchor-test-contracts");
+        // Under target/ (the module directory is the tests' working directory), not /tmp: gone with mvn clean.
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "anchor-test-contracts");
         Map<String, String> env = new HashMap<>();
         env.put("EHR_CHAIN_RPC_URL", rpcUrl);
         env.put("EHR_CHAIN_ID", "31337");

@@ -18,7 +18,7 @@ public class ThrowawayChain implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         TestChain.cleanDatabase();
         try {
-            Path dir = Files.createTempDirectory("anchor-throwaway-anvil");
+            Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "anchor-throwaway-anvil");
             anvil = Anvil.throwaway(dir, anvilArgs());
             Map<String, String> config = TestChain.config(TestChain.deploy(anvil.url()), anvil.url());
             System.out.println("ThrowawayChain: anvil at " + anvil.url() + ", state in " + dir);

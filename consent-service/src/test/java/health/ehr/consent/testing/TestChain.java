@@ -65,7 +65,7 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
             account7 = Credentials.create(anvil.devKey(7));
             deployment = new ContractDeployer(new ContractDeployer.Settings(anvil.url(), CHAIN_ID,
                     anvil.devKey(7), account7.getAddress()), line -> System.out.println("TestChain: " + line))
-                    .deploy(Files.createTempDirectory("consent-contracts").resolve("contracts.env"));
+                    .deploy(Files.createTempDirectory(dir.getParent(), "consent-contracts").resolve("contracts.env"));
             return Map.of(
                     "consent.chain.rpc-url", anvil.url(),
                     "consent.chain.id", Long.toString(CHAIN_ID),

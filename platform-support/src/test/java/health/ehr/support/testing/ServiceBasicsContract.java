@@ -2,14 +2,20 @@ package health.ehr.support.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.hamcrest.Matchers.hasItem;
 
+import health.ehr.support.security.VerifiedTokenCache;
+import io.quarkus.arc.ClientProxy;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import jakarta.enterprise.inject.spi.CDI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every service promises regardless of its domain: ready only when its hard dependencies
- * answer, its OpenAPI document and Prometheus metrics served, and problem+json for unknown paths.
+ * answer, its OpenAPI document and Prometheus metrics served, problem+json for unknown paths, and
+ * bearer tokens verified through platform-support's {@link VerifiedTokenCache}.
  * Each service's {@code HealthResourceTest} is a {@code @QuarkusTest} that extends this.
  */
 public abstract class ServiceBasicsContract {
@@ -40,6 +46,12 @@ public abstract class ServiceBasicsContract {
                 .body("info.title", equalTo(apiTitle()));
         given().when().get("/q/metrics")
                 .then().statusCode(200);
+    }
+
+    /** The parser smallrye-jwt's request authentication is given is the caching one, not the default. */
+    @Test
+    void verifiesBearerTokensThroughTheVerifiedTokenCache() {
+        assertInstanceOf(VerifiedTokenCache.class, ClientProxy.unwrap(CDI.current().select(JWTParser.class).get()));
     }
 
     @Test
