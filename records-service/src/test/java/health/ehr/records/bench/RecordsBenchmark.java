@@ -127,10 +127,12 @@ class RecordsBenchmark {
     }
 
     private static final long MIB = 1024 * 1024;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     private final List<Double> uploads = new ArrayList<>();
     private final List<Double> rawPuts = new ArrayList<>();
     private final List<Double> downloads = new ArrayList<>();
     private final List<Double> rawGets = new ArrayList<>();
+    private final List<Double> ceilings = new ArrayList<>();
     private double rawSmallRate;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -158,12 +160,15 @@ class RecordsBenchmark {
                 String warm = upload(records, patient, 32 * MIB);
                 download(records, patient, warm);
                 erase(records, patient, warm);
+                relay(32 * MIB, seal(32 * MIB));
             }
             // Rounds alternate baseline and service, so that load changes on the shared machine hit
             // both alike; the median ratio is the figure.
-            int rounds = Integer.getInteger("bench.rounds", 3);
+            int rounds = Integer.getInteger("bench.rounds", 5);
             List<Double> upRatios = new ArrayList<>();
             List<Double> downRatios = new ArrayList<>();
+            List<Double> ceilingRatios = new ArrayList<>();
+            List<Double> cpuBoundRatios = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 double[] c0 = cpu();
                 long t0 = System.nanoTime();
@@ -182,11 +187,25 @@ class RecordsBenchmark {
                 long read = download(records, patient, recordId);
                 double download = mibPerSecond(size, System.nanoTime() - t0);
                 double[] c4 = cpu();
+                com.google.crypto.tink.StreamingAead sealed = seal(size);
+                double[] c5 = cpu();
+                t0 = System.nanoTime();
+                double ceiling = relay(size, sealed);
+                long relayNanos = System.nanoTime() - t0;
+                double[] c6 = cpu();
+                unseal();
                 assertEquals(size, read);
                 erase(records, patient, recordId);
                 S3.removeObject(RemoveObjectArgs.builder().bucket("ehr-records").object("bench/raw").build());
                 upRatios.add(upload / rawPut);
                 downRatios.add(download / rawGet);
+                ceilingRatios.add(ceiling / rawGet);
+                ceilings.add(ceiling);
+                // The relay's CPU per byte (itself, its reader and the S3 server) spread over both cores
+                // at 100 %: the throughput no pipeline of this work can exceed on this machine.
+                double relayCpu = c6[0] - c5[0] + c6[2] - c5[2];
+                double cpuBound = relayCpu > 0 ? size / (double) MIB / (relayCpu / CORES) : Double.NaN;
+                cpuBoundRatios.add(cpuBound / rawGet);
                 uploads.add(upload);
                 rawPuts.add(rawPut);
                 downloads.add(download);
@@ -199,6 +218,10 @@ class RecordsBenchmark {
                         cpuSince(c2, c3));
                 System.out.printf(Locale.ROOT, "round %d  download 256 MiB decrypted  %8.1f MiB/s  ratio %.2f%s%n", round,
                         download, download / rawGet, cpuSince(c3, c4));
+                System.out.printf(Locale.ROOT, "round %d  relay ceiling 256 MiB       %8.1f MiB/s  ratio %.2f   cpu s: "
+                        + "relay+reader %.2f  s3 %.2f  (%.0f %% of %d cores; at 100 %% at most %.0f MiB/s, ratio %.2f)%n",
+                        round, ceiling, ceiling / rawGet, c6[0] - c5[0], c6[2] - c5[2],
+                        100 * relayCpu / (CORES * relayNanos / 1e9), CORES, cpuBound, cpuBound / rawGet);
             }
             System.out.printf(Locale.ROOT, "median ratio over %d rounds: upload %.2f of raw put, download %.2f of raw get%n",
                     rounds, median(upRatios), median(downRatios));
@@ -212,6 +235,16 @@ class RecordsBenchmark {
                     .baseline(median(rawGets), "MiB/s", "MinIO-client get of the same object, same run")
                     .ratio(median(downRatios), "median over " + rounds + " alternating rounds of download / raw get")
                     .ratioAtLeast(0.8, "download >= 0.8 of raw MinIO get, 256 MiB").print();
+            BenchFigure.of("records-service", "records.download.ceiling",
+                            "Relay ceiling 256 MiB: get + decrypt + loopback socket, no HTTP server")
+                    .value(median(ceilings), "MiB/s")
+                    .baseline(median(rawGets), "MiB/s", "MinIO-client get of the same object, same run")
+                    .ratio(median(ceilingRatios), "median over " + rounds + " rounds of relay / raw get: the most any "
+                            + "download through a service can reach here")
+                    .notes(String.format(Locale.ROOT, "service download / ceiling %.2f; the relay's CPU per byte on "
+                            + "all %d cores at 100 %% would allow at most ratio %.2f (median)",
+                            median(downloads) / median(ceilings), CORES, median(cpuBoundRatios)))
+                    .print();
         }
 
         if (parts.contains("gib")) {
@@ -249,7 +282,7 @@ class RecordsBenchmark {
     /** The floor under the small-record rate: 10 KiB MinIO-client puts straight to S3, 16 clients. */
     private void rawSmallPuts() throws Exception {
         int clients = 16;
-        int count = Integer.getInteger("bench.smallCount", 3200);
+        int count = Integer.getInteger("bench.smallCount", 10_000);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             byte[] bytes = new byte[10 * 1024];
@@ -288,12 +321,13 @@ class RecordsBenchmark {
     /** 10 KiB records, 16 concurrent clients, after a short warm-up; prints rate and latencies. */
     private void smallRecords(String label, URI target, LocalStack.Party patient, long servicePid) throws Exception {
         int clients = 16;
-        int count = Integer.getInteger("bench.smallCount", 3200);
+        int count = Integer.getInteger("bench.smallCount", 10_000);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             // Warm-up: the JIT is still compiling the upload path after 1,000 uploads (profiled: a third of the
-            // service's CPU went to the compiler threads then); after 5,000 the rate is a running service's.
-            runSmall(pool, target, patient, Integer.getInteger("bench.smallWarmup", 5000), new ArrayList<>(),
+            // service's CPU went to the compiler threads then). Measured on the stack's service after a restart:
+            // 5,000 warm-up uploads gave 433/s direct and 492/s through the gateway, 10,000 more 853/s and 862/s.
+            runSmall(pool, target, patient, Integer.getInteger("bench.smallWarmup", 30_000), new ArrayList<>(),
                     new AtomicLong());
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicLong failures = new AtomicLong();
@@ -546,6 +580,80 @@ class RecordsBenchmark {
     private static void rawPut(long bytes) throws Exception {
         S3.putObject(PutObjectArgs.builder().bucket("ehr-records").object("bench/raw")
                 .stream(new PatternStream(bytes), -1, 16 * MIB).build());
+    }
+
+    // The ceiling's S3 client is the service's: without OkHttp's per-read timeout on object GETs.
+    private static final MinioClient RELAY_S3 = MinioClient.builder().endpoint("http://localhost:9000")
+            .httpClient(health.ehr.records.client.S3Http.client().newBuilder()
+                    .addInterceptor(health.ehr.records.client.ReadAhead::untimedObjectGets).build())
+            .credentials("ehr-local", "ehr-local-secret").region("us-east-1").build();
+    private static final byte[] RELAY_AAD = "bench".getBytes(StandardCharsets.US_ASCII);
+
+    /** Stores {@code bytes} of the pattern as "bench/sealed", encrypted as a record is; returns the key. */
+    private static com.google.crypto.tink.StreamingAead seal(long bytes) throws Exception {
+        com.google.crypto.tink.streamingaead.StreamingAeadConfig.register();
+        com.google.crypto.tink.StreamingAead aead = com.google.crypto.tink.KeysetHandle.generateNew(
+                com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters.AES256_GCM_HKDF_4KB)
+                .getPrimitive(com.google.crypto.tink.RegistryConfiguration.get(), com.google.crypto.tink.StreamingAead.class);
+        java.io.PipedInputStream sealed = new java.io.PipedInputStream(1024 * 1024);
+        java.io.PipedOutputStream sealing = new java.io.PipedOutputStream(sealed);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> encrypt = pool.submit(() -> {
+                try (java.io.OutputStream out = aead.newEncryptingStream(sealing, RELAY_AAD);
+                        InputStream in = new PatternStream(bytes)) {
+                    in.transferTo(out);
+                }
+                return null;
+            });
+            S3.putObject(PutObjectArgs.builder().bucket("ehr-records").object("bench/sealed")
+                    .stream(sealed, -1, 16 * MIB).build());
+            encrypt.get();
+            return aead;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The least work any download through a service must do on this machine, with the service's own
+     * libraries and nothing else: MinIO-client get of the sealed object (read ahead as the service
+     * does), Tink decryption, the plaintext written to a loopback TCP socket and drained by a reader
+     * thread. No HTTP server, no authentication, no database. Its throughput bounds what the service
+     * can reach (returns MiB/s).
+     */
+    private static double relay(long bytes, com.google.crypto.tink.StreamingAead aead) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            long t0 = System.nanoTime();
+            Future<Long> client = pool.submit(() -> {
+                try (java.net.Socket socket = server.accept(); InputStream in = socket.getInputStream()) {
+                    return drain(in);
+                }
+            });
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+                    InputStream ciphertext = health.ehr.records.client.ReadAhead.of(RELAY_S3.getObject(
+                            io.minio.GetObjectArgs.builder().bucket("ehr-records").object("bench/sealed").build()),
+                            Duration.ofMinutes(1));
+                    InputStream plaintext = aead.newDecryptingStream(ciphertext, RELAY_AAD)) {
+                socket.setTcpNoDelay(true);
+                java.io.OutputStream out = socket.getOutputStream();
+                byte[] buffer = new byte[256 * 1024];
+                int n;
+                while ((n = plaintext.read(buffer)) != -1) {
+                    out.write(buffer, 0, n);
+                }
+                socket.shutdownOutput();
+                assertEquals(bytes, (long) client.get());
+            }
+            return mibPerSecond(bytes, System.nanoTime() - t0);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void unseal() throws Exception {
+        S3.removeObject(RemoveObjectArgs.builder().bucket("ehr-records").object("bench/sealed").build());
     }
 
     private static void rawGet() throws Exception {
