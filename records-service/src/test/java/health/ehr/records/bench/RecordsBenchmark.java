@@ -2,6 +2,12 @@ package health.ehr.records.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
+import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import health.ehr.records.client.ReadAhead;
 import health.ehr.support.testing.BenchFigure;
 import health.ehr.support.testing.LocalStack;
 import io.minio.MinioClient;
@@ -9,6 +15,9 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -187,7 +196,7 @@ class RecordsBenchmark {
                 long read = download(records, patient, recordId);
                 double download = mibPerSecond(size, System.nanoTime() - t0);
                 double[] c4 = cpu();
-                com.google.crypto.tink.StreamingAead sealed = seal(size);
+                StreamingAead sealed = seal(size);
                 double[] c5 = cpu();
                 t0 = System.nanoTime();
                 double ceiling = relay(size, sealed);
@@ -219,7 +228,8 @@ class RecordsBenchmark {
                 System.out.printf(Locale.ROOT, "round %d  download 256 MiB decrypted  %8.1f MiB/s  ratio %.2f%s%n", round,
                         download, download / rawGet, cpuSince(c3, c4));
                 System.out.printf(Locale.ROOT, "round %d  relay ceiling 256 MiB       %8.1f MiB/s  ratio %.2f   cpu s: "
-                        + "relay+reader %.2f  s3 %.2f  (%.0f %% of %d cores; at 100 %% at most %.0f MiB/s, ratio %.2f)%n",
+                        + "relay+reader %.2f  s3 %.2f  (%.0f %% of %d cores; "
+                        + "at 100 %% at most %.0f MiB/s, ratio %.2f)%n",
                         round, ceiling, ceiling / rawGet, c6[0] - c5[0], c6[2] - c5[2],
                         100 * relayCpu / (CORES * relayNanos / 1e9), CORES, cpuBound, cpuBound / rawGet);
             }
@@ -585,16 +595,16 @@ class RecordsBenchmark {
     // The ceiling's S3 client is the service's: without OkHttp's per-read timeout on object GETs.
     private static final MinioClient RELAY_S3 = MinioClient.builder().endpoint("http://localhost:9000")
             .httpClient(health.ehr.records.client.S3Http.client().newBuilder()
-                    .addInterceptor(health.ehr.records.client.ReadAhead::untimedObjectGets).build())
+                    .addInterceptor(ReadAhead::untimedObjectGets).build())
             .credentials("ehr-local", "ehr-local-secret").region("us-east-1").build();
     private static final byte[] RELAY_AAD = "bench".getBytes(StandardCharsets.US_ASCII);
 
     /** Stores {@code bytes} of the pattern as "bench/sealed", encrypted as a record is; returns the key. */
-    private static com.google.crypto.tink.StreamingAead seal(long bytes) throws Exception {
-        com.google.crypto.tink.streamingaead.StreamingAeadConfig.register();
-        com.google.crypto.tink.StreamingAead aead = com.google.crypto.tink.KeysetHandle.generateNew(
-                com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters.AES256_GCM_HKDF_4KB)
-                .getPrimitive(com.google.crypto.tink.RegistryConfiguration.get(), com.google.crypto.tink.StreamingAead.class);
+    private static StreamingAead seal(long bytes) throws Exception {
+        StreamingAeadConfig.register();
+        StreamingAead aead = KeysetHandle.generateNew(
+                PredefinedStreamingAeadParameters.AES256_GCM_HKDF_4KB)
+                .getPrimitive(RegistryConfiguration.get(), StreamingAead.class);
         java.io.PipedInputStream sealed = new java.io.PipedInputStream(1024 * 1024);
         java.io.PipedOutputStream sealing = new java.io.PipedOutputStream(sealed);
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -622,17 +632,17 @@ class RecordsBenchmark {
      * thread. No HTTP server, no authentication, no database. Its throughput bounds what the service
      * can reach (returns MiB/s).
      */
-    private static double relay(long bytes, com.google.crypto.tink.StreamingAead aead) throws Exception {
+    private static double relay(long bytes, StreamingAead aead) throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             long t0 = System.nanoTime();
             Future<Long> client = pool.submit(() -> {
-                try (java.net.Socket socket = server.accept(); InputStream in = socket.getInputStream()) {
+                try (Socket socket = server.accept(); InputStream in = socket.getInputStream()) {
                     return drain(in);
                 }
             });
-            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
-                    InputStream ciphertext = health.ehr.records.client.ReadAhead.of(RELAY_S3.getObject(
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                    InputStream ciphertext = ReadAhead.of(RELAY_S3.getObject(
                             io.minio.GetObjectArgs.builder().bucket("ehr-records").object("bench/sealed").build()),
                             Duration.ofMinutes(1));
                     InputStream plaintext = aead.newDecryptingStream(ciphertext, RELAY_AAD)) {
