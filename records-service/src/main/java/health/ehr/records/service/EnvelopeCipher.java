@@ -6,6 +6,7 @@ import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import com.google.crypto.tink.streamingaead.StreamingAeadParameters;
 import health.ehr.support.crypto.KeyEncryptionKey;
 import health.ehr.support.crypto.KeyRing;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class EnvelopeCipher {
 
+    /** Every new record's keyset template (the records benchmark's relay ceiling encrypts with it too). */
+    public static final StreamingAeadParameters CONTENT_TEMPLATE =
+            PredefinedStreamingAeadParameters.AES256_GCM_HKDF_4KB;
+
     private final KeyRing keys;
 
     public EnvelopeCipher(KeyRing keys) {
@@ -39,7 +44,7 @@ public class EnvelopeCipher {
     /** A fresh data key for a record, with its wrapped form. */
     public DataKey newDataKey(UUID recordId) {
         try {
-            KeysetHandle handle = KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_4KB);
+            KeysetHandle handle = KeysetHandle.generateNew(CONTENT_TEMPLATE);
             KeyEncryptionKey kek = keys.current();
             byte[] wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek, aad(recordId));
             return new DataKey(recordId, handle.getPrimitive(RegistryConfiguration.get(), StreamingAead.class),

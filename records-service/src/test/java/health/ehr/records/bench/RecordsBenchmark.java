@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.StreamingAead;
-import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import health.ehr.records.client.ReadAhead;
+import health.ehr.records.client.S3Http;
+import health.ehr.records.service.EnvelopeCipher;
 import health.ehr.support.testing.BenchFigure;
 import health.ehr.support.testing.LocalStack;
 import io.minio.MinioClient;
@@ -148,9 +149,17 @@ class RecordsBenchmark {
             .connectTimeout(Duration.ofSeconds(5)).build();
     // The baseline's MinIO client runs on the service's HTTP client settings (S3Http), so that raw
     // puts and gets are not held back by OkHttp's defaults either.
-    private static final MinioClient S3 = MinioClient.builder().endpoint("http://localhost:9000")
-            .httpClient(health.ehr.records.client.S3Http.client())
-            .credentials("ehr-local", "ehr-local-secret").region("us-east-1").build();
+    private static final MinioClient S3 = minio(S3Http.client());
+    // The relay ceiling's S3 client is the service's: without OkHttp's per-read timeout on object GETs.
+    private static final MinioClient RELAY_S3 = minio(S3Http.client().newBuilder()
+            .addInterceptor(ReadAhead::untimedObjectGets).build());
+    private static final byte[] RELAY_AAD = "bench".getBytes(StandardCharsets.US_ASCII);
+
+    /** A MinIO client for the local stack's S3 server (its local-only credentials) over {@code http}. */
+    private static MinioClient minio(okhttp3.OkHttpClient http) {
+        return MinioClient.builder().endpoint("http://localhost:9000").httpClient(http)
+                .credentials("ehr-local", "ehr-local-secret").region("us-east-1").build();
+    }
 
     @Test
     void streamingThroughputAgainstRawObjectStorageAndSmallRecordRate() throws Exception {
@@ -196,6 +205,7 @@ class RecordsBenchmark {
                 long read = download(records, patient, recordId);
                 double download = mibPerSecond(size, System.nanoTime() - t0);
                 double[] c4 = cpu();
+                assertEquals(size, read);
                 StreamingAead sealed = seal(size);
                 double[] c5 = cpu();
                 t0 = System.nanoTime();
@@ -203,7 +213,6 @@ class RecordsBenchmark {
                 long relayNanos = System.nanoTime() - t0;
                 double[] c6 = cpu();
                 unseal();
-                assertEquals(size, read);
                 erase(records, patient, recordId);
                 S3.removeObject(RemoveObjectArgs.builder().bucket("ehr-records").object("bench/raw").build());
                 upRatios.add(upload / rawPut);
@@ -328,7 +337,7 @@ class RecordsBenchmark {
         }
     }
 
-    /** 10 KiB records, 16 concurrent clients, after a short warm-up; prints rate and latencies. */
+    /** 10 KiB records, 16 concurrent clients, after a warm-up (JIT); prints rate and latencies. */
     private void smallRecords(String label, URI target, LocalStack.Party patient, long servicePid) throws Exception {
         int clients = 16;
         int count = Integer.getInteger("bench.smallCount", 10_000);
@@ -403,7 +412,7 @@ class RecordsBenchmark {
     // idle without it, 545-563/s and no idle with it).
     private static final okhttp3.OkHttpClient OK = new okhttp3.OkHttpClient.Builder()
             .connectionPool(new okhttp3.ConnectionPool(32, 5, java.util.concurrent.TimeUnit.MINUTES))
-            .socketFactory(new health.ehr.records.client.S3Http.NoDelaySocketFactory())
+            .socketFactory(new S3Http.NoDelaySocketFactory())
             .readTimeout(Duration.ofMinutes(10)).writeTimeout(Duration.ofMinutes(10)).build();
 
     private String upload(URI target, LocalStack.Party patient, long size) throws IOException {
@@ -592,18 +601,10 @@ class RecordsBenchmark {
                 .stream(new PatternStream(bytes), -1, 16 * MIB).build());
     }
 
-    // The ceiling's S3 client is the service's: without OkHttp's per-read timeout on object GETs.
-    private static final MinioClient RELAY_S3 = MinioClient.builder().endpoint("http://localhost:9000")
-            .httpClient(health.ehr.records.client.S3Http.client().newBuilder()
-                    .addInterceptor(ReadAhead::untimedObjectGets).build())
-            .credentials("ehr-local", "ehr-local-secret").region("us-east-1").build();
-    private static final byte[] RELAY_AAD = "bench".getBytes(StandardCharsets.US_ASCII);
-
     /** Stores {@code bytes} of the pattern as "bench/sealed", encrypted as a record is; returns the key. */
     private static StreamingAead seal(long bytes) throws Exception {
         StreamingAeadConfig.register();
-        StreamingAead aead = KeysetHandle.generateNew(
-                PredefinedStreamingAeadParameters.AES256_GCM_HKDF_4KB)
+        StreamingAead aead = KeysetHandle.generateNew(EnvelopeCipher.CONTENT_TEMPLATE)
                 .getPrimitive(RegistryConfiguration.get(), StreamingAead.class);
         java.io.PipedInputStream sealed = new java.io.PipedInputStream(1024 * 1024);
         java.io.PipedOutputStream sealing = new java.io.PipedOutputStream(sealed);
