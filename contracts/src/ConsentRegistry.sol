@@ -21,9 +21,8 @@ import {PatientRegistry} from "./PatientRegistry.sol";
  */
 contract ConsentRegistry is EIP712 {
     /// @notice EIP-712 type hash of `Grant`.
-    bytes32 public constant GRANT_TYPEHASH = keccak256(
-        "Grant(bytes32 patientId,bytes32 granteeId,bytes32 scopeHash,uint64 expiresAt,uint256 nonce)"
-    );
+    bytes32 public constant GRANT_TYPEHASH =
+        keccak256("Grant(bytes32 patientId,bytes32 granteeId,bytes32 scopeHash,uint64 expiresAt,uint256 nonce)");
 
     /// @notice EIP-712 type hash of `Revoke`.
     bytes32 public constant REVOKE_TYPEHASH =
@@ -33,8 +32,8 @@ contract ConsentRegistry is EIP712 {
 
     /// @dev Expiry of each active grant; 0 when never granted or revoked (a grant always expires
     /// in the future, so 0 cannot be a real expiry).
-    mapping(bytes32 patientId => mapping(bytes32 granteeId => mapping(bytes32 scopeHash => uint64 expiresAt)))
-        private _expiries;
+    mapping(bytes32 patientId => mapping(bytes32 granteeId => mapping(bytes32 scopeHash => uint64 expiresAt))) private
+        _expiries;
 
     mapping(bytes32 patientId => uint256 nonce) private _nonces;
 
@@ -57,7 +56,9 @@ contract ConsentRegistry is EIP712 {
      * @param scopeHash hash of the scope the removed grant covered
      * @param nonce the patient nonce the signature used
      */
-    event ConsentRevoked(bytes32 indexed patientId, bytes32 indexed granteeId, bytes32 indexed scopeHash, uint256 nonce);
+    event ConsentRevoked(
+        bytes32 indexed patientId, bytes32 indexed granteeId, bytes32 indexed scopeHash, uint256 nonce
+    );
 
     /// @notice The patient registry given to the constructor has no code.
     error ConsentRegistryInvalidPatientRegistry(address patientRegistry);
@@ -195,7 +196,8 @@ contract ConsentRegistry is EIP712 {
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(GRANT_TYPEHASH, patientId, granteeId, scopeHash, expiresAt, nonce)));
+        return
+            _hashTypedDataV4(keccak256(abi.encode(GRANT_TYPEHASH, patientId, granteeId, scopeHash, expiresAt, nonce)));
     }
 
     /**

@@ -240,9 +240,7 @@ contract ConsentRegistryTest is TestBase {
         vm.assume(nonce != 0);
         uint64 expiresAt = uint64(START + 1 days);
         bytes memory sig = grantSig(CONTROLLER_KEY, GRANTEE, SCOPE, expiresAt, nonce);
-        vm.expectRevert(
-            abi.encodeWithSelector(ConsentRegistry.ConsentRegistryInvalidNonce.selector, PATIENT, 0, nonce)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ConsentRegistry.ConsentRegistryInvalidNonce.selector, PATIENT, 0, nonce));
         consents.grantWithSig(PATIENT, GRANTEE, SCOPE, expiresAt, nonce, sig);
     }
 
@@ -289,9 +287,7 @@ contract ConsentRegistryTest is TestBase {
         uint64 expiresAt = uint64(START + 1 days);
         bytes memory oldSig = grantSig(CONTROLLER_KEY, GRANTEE, SCOPE, expiresAt, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                ConsentRegistry.ConsentRegistryInvalidSigner.selector, controller, vm.addr(nextKey)
-            )
+            abi.encodeWithSelector(ConsentRegistry.ConsentRegistryInvalidSigner.selector, controller, vm.addr(nextKey))
         );
         consents.grantWithSig(PATIENT, GRANTEE, SCOPE, expiresAt, 0, oldSig);
 
