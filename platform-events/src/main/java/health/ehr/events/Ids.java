@@ -2,6 +2,7 @@ package health.ehr.events;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.NoArgGenerator;
+import java.nio.ByteBuffer;
 import java.util.UUID;
 
 /**
@@ -16,6 +17,9 @@ import java.util.UUID;
  * index instead. The random part is drawn fresh for every id (not a counter), so an id still cannot
  * be guessed from another; what a version 7 id does reveal is the millisecond it was made in, which
  * for a record is its {@code createdAt}, shown beside it anyway.
+ *
+ * <p>Every service stores ids as {@code BINARY(16)}: {@link #bytes} and {@link #uuid} are the one
+ * conversion between the two forms (most significant half first, as Hibernate binds a UUID).
  */
 public final class Ids {
 
@@ -27,5 +31,20 @@ public final class Ids {
     /** A new version 7 UUID; thread-safe. */
     public static UUID timeOrdered() {
         return TIME_ORDERED.generate();
+    }
+
+    /** The 16 bytes of {@code id}, most significant first: its {@code BINARY(16)} column value. */
+    public static byte[] bytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+                .array();
+    }
+
+    /** The UUID of 16 bytes written by {@link #bytes}. */
+    public static UUID uuid(byte[] bytes) {
+        if (bytes.length != 16) {
+            throw new IllegalArgumentException("a UUID is 16 bytes, not " + bytes.length);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        return new UUID(buffer.getLong(), buffer.getLong());
     }
 }
