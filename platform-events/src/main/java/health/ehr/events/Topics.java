@@ -1,6 +1,6 @@
 package health.ehr.events;
 
-/** The platform's Kafka topic names (ARCHITECTURE.md, Events); each has a {@code .dlq} twin. */
+/** The platform's Kafka topic names (docs/architecture.md#events-and-topics); each has a {@code .dlq} twin. */
 public final class Topics {
 
     public static final String IDENTITY = "ehr.identity.v1";

@@ -11,8 +11,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Guards the MySQL-on-MariaDB setup of LOCAL-STACK.md: with the wrong server version string the
- * driver silently stores {@code .123456} as {@code .000000}.
+ * Guards the MySQL-on-MariaDB setup (docs/architecture.md#mysql-8-and-mariadb-1011): with the wrong
+ * server version string the driver silently stores {@code .123456} as {@code .000000}.
  */
 @QuarkusTest
 class PartyRepositoryTest {

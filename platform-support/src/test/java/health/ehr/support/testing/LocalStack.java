@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The local stack's addresses and seeded accounts (deploy/local, LOCAL-STACK.md) for tests, with
+ * The local stack's addresses and seeded accounts (deploy/local/README.md) for tests, with
  * real Keycloak tokens: password grant through the public client {@code ehr-portal}, client
  * credentials for the services' confidential clients. Every address honours the same environment
  * variables as {@code deploy/local/platform}.
