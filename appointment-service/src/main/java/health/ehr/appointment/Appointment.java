@@ -16,7 +16,7 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "appointment")
 public class Appointment {
 
-    /** The life cycle of an appointment (API.md). */
+    /** The life cycle of an appointment (docs/api.md). */
     public enum Status { BOOKED, CANCELLED, COMPLETED, NO_SHOW }
 
     @Id

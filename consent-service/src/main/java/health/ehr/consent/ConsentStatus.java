@@ -1,7 +1,7 @@
 package health.ehr.consent;
 
 /**
- * Where a consent stands (API.md): {@code PENDING} on its way to the chain, {@code ACTIVE} mined and
+ * Where a consent stands (docs/api.md): {@code PENDING} on its way to the chain, {@code ACTIVE} mined and
  * past the confirmation depth, {@code REVOKING} a revocation on its way, {@code REVOKED} revoked on
  * chain, {@code EXPIRED} past its expiry, {@code FAILED} the grant could not be carried out.
  */

@@ -191,7 +191,7 @@ final class Api {
 
     // ---- the chain, over JSON-RPC only ----------------------------------------------------------
 
-    /** Folds a record's proof (API.md's hashing rule) to its root; checks the leaf on the way. */
+    /** Folds a record's proof (docs/api.md's hashing rule) to its root; checks the leaf on the way. */
     static byte[] foldProof(UUID recordId, String contentSha256, JsonNode proof) throws Exception {
         byte[] leaf = leaf(recordId, HexFormat.of().parseHex(contentSha256.substring(2)));
         assertEquals(hex(leaf), proof.get("leaf").asText(), "the leaf follows the published rule");

@@ -4,7 +4,7 @@ import health.ehr.appointment.Appointment;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An appointment as the API shows it (API.md {@code Appointment}). */
+/** An appointment as the API shows it (docs/api.md {@code Appointment}). */
 public record AppointmentView(UUID appointmentId, UUID slotId, UUID patientId, UUID practitionerId, Instant start,
         Instant end, String reason, String status) {
 

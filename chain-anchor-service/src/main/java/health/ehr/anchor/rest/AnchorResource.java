@@ -24,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The public Anchors API (API.md, Anchors): batches, proof verification and the chain's state. */
+/** The public Anchors API (docs/api.md, Anchors): batches, proof verification and the chain's state. */
 @Path("/api/anchors")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Anchors", description = "Merkle batches anchored in AnchorRegistry")

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Request and response bodies of the Anchors API (API.md, Anchors). */
+/** Request and response bodies of the Anchors API (docs/api.md, Anchors). */
 public final class AnchorViews {
 
     static final String HASH = "^0x[0-9a-fA-F]{64}$";

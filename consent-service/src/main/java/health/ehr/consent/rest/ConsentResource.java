@@ -44,7 +44,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The consent API of API.md ({@code /api/consents}), plus the typed data a patient's wallet signs. */
+/** The consent API of docs/api.md ({@code /api/consents}), plus the typed data a patient's wallet signs. */
 @Path("/api/consents")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "jwt")

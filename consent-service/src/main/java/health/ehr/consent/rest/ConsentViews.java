@@ -18,7 +18,7 @@ public final class ConsentViews {
     }
 
     /**
-     * A consent (API.md's fields, then added ones: the scope hash, the revocation's transaction and
+     * A consent (docs/api.md's fields, then added ones: the scope hash, the revocation's transaction and
      * block, and why the chain refused a grant or revocation).
      */
     public record ConsentView(UUID consentId, UUID patientId, UUID granteeId, ConsentScope scope, String purpose,

@@ -261,7 +261,7 @@ public class ConsentService {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * A consent, for its patient or its grantee; 404 for everyone else (API.md), administrators
+     * A consent, for its patient or its grantee; 404 for everyone else (docs/api.md), administrators
      * included: they see a party's consents through the list, which names the party.
      */
     public Consent get(UUID callerId, UUID consentId) {

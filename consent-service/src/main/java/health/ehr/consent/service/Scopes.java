@@ -26,7 +26,7 @@ import java.util.UUID;
  */
 public final class Scopes {
 
-    /** The record categories of API.md. */
+    /** The record categories of docs/api.md. */
     public static final Set<String> CATEGORIES = Set.of(
             "LAB_RESULT", "IMAGING", "PRESCRIPTION", "CLINICAL_NOTE", "DISCHARGE_SUMMARY", "OTHER");
 

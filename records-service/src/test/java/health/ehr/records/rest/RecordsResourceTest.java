@@ -143,7 +143,7 @@ class RecordsResourceTest {
     void badUploadsAreProblemsAndLeaveNothingBehind() throws Exception {
         long before = objectCount();
 
-        // Another patient's id: the right to the object is missing (403, API.md), not a malformed field.
+        // Another patient's id: the right to the object is missing (403, docs/api.md), not a malformed field.
         upload(patient, other.id().toString(), content(100, 3), "x.bin")
                 .then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(patient.token())

@@ -951,7 +951,7 @@ class FaultInjectionRun {
         return Long.parseLong(result.substring(2, 66), 16);
     }
 
-    /** sha256(0x00 || recordId as 16 bytes || sha256 of the content), API.md's leaf. */
+    /** sha256(0x00 || recordId as 16 bytes || sha256 of the content), docs/api.md's leaf. */
     private static String leaf(Upload upload) {
         try {
             UUID id = UUID.fromString(upload.recordId());

@@ -18,17 +18,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, broken object-level authorisation: every endpoint the gateway exposes (API.md plus the
+ * Issue 8, broken object-level authorisation: every endpoint the gateway exposes (docs/api.md plus the
  * services' extra and internal endpoints) × every role, aimed at the victim's ids. Never a success
- * where API.md refuses, never the victim's data in an answer, and 404 (the same answer as for an id
+ * where docs/api.md refuses, never the victim's data in an answer, and 404 (the same answer as for an id
  * that does not exist) wherever existence must not leak. The table goes to stdout and to
  * {@code target/security-matrix.md}.
  */
 class AuthorisationMatrixIT {
 
-    /** What API.md promises for one role on one endpoint. */
+    /** What docs/api.md promises for one role on one endpoint. */
     enum Expect {
-        /** 2xx, and the caller may see the victim's data (the victim itself, or a role API.md names). */
+        /** 2xx, and the caller may see the victim's data (the victim itself, or a role docs/api.md names). */
         SEE,
         /** 2xx, with nothing of the victim's in the answer. */
         ALLOW,

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * the marker in every encoding when it is there, the record's own S3 object is among the files
  * searched, and the dump holds the new record's row.
  *
- * <p>Only the content is secret here: API.md returns title, description and file name as plain
+ * <p>Only the content is secret here: docs/api.md returns title, description and file name as plain
  * metadata of {@code Record}, so they carry no marker.
  */
 class DataAtRestIT {
