@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -149,6 +150,24 @@ class ChartRenderingTest {
             }
             assertFalse(node.isMissingNode(), "## @param " + param + " documents a value that does not exist");
         }
+    }
+
+    @Test
+    void templatesAskTheServicesCatalogueInsteadOfNamingAService() throws IOException {
+        Pattern named = Pattern.compile("(?:eq|ne) [$.]key\\b|\\.services\\.(?:"
+                + String.join("|", Renders.SERVICES.keySet()) + ")\\b");
+        List<String> found = new ArrayList<>();
+        try (var files = Files.walk(Chart.DIR.resolve("templates"))) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (named.matcher(lines.get(i)).find()) {
+                        found.add(Chart.DIR.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "a service difference belongs in a flag of its catalogue entry (_catalog.tpl)");
     }
 
     @Test

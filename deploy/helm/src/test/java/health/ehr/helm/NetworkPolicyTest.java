@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * With networkPolicy.enabled each pod reaches exactly what ARCHITECTURE.md says it talks to. Checked by
+ * With networkPolicy.enabled each pod reaches exactly what docs/architecture.md says it talks to. Checked by
  * evaluating the rendered policies (values-production.yaml: the external servers are the CIDRs there).
  */
 class NetworkPolicyTest {
