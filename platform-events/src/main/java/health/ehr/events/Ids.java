@@ -12,11 +12,11 @@ import java.util.UUID;
  * <p>Ids like these are primary keys in MySQL (records, anchor leaves, access-log entries, the
  * {@code processed_event} of every consumer). InnoDB keeps a table in primary-key order, so a random
  * (version 4) id puts every insert on a random page: once a table outgrows the buffer pool, each
- * insert first reads a page from disk. Measured on the laptop stack with 820,000 records and four
- * million anchor leaves: 1.45 buffer-pool reads per upload. Time-ordered ids append at the end of the
- * index instead. The random part is drawn fresh for every id (not a counter), so an id still cannot
- * be guessed from another; what a version 7 id does reveal is the millisecond it was made in, which
- * for a record is its {@code createdAt}, shown beside it anyway.
+ * insert first reads a page from disk (measured: docs/benchmarks.md#ids-time-ordered-primary-keys).
+ * Time-ordered ids append at the end of the index instead. The random part is drawn fresh for every
+ * id (not a counter), so an id still cannot be guessed from another; what a version 7 id does reveal
+ * is the millisecond it was made in, which for a record is its {@code createdAt}, shown beside it
+ * anyway.
  *
  * <p>Every service stores ids as {@code BINARY(16)}: {@link #bytes} and {@link #uuid} are the one
  * conversion between the two forms (most significant half first, as Hibernate binds a UUID).

@@ -40,8 +40,9 @@ public class AnchorLeafRepository implements PanacheRepositoryBase<AnchorLeaf, U
     public int addAllIfAbsent(List<AnchorLeaf> batch) {
         int[] added = {0};
         // Plain JDBC with times bound as text: this is the intake's hot path (10,000 leaves/s), and the
-        // driver's Timestamp-with-Calendar binding builds a SimpleDateFormat per value (profiled: a sixth
-        // of the consumer's CPU). The text is the UTC wall time, as Hibernate stores an Instant.
+        // driver's Timestamp-with-Calendar binding builds a SimpleDateFormat per value (a large share of
+        // the consumer's CPU: docs/benchmarks.md#anchorleafrepository-leaf-intake-binds-times-as-text).
+        // The text is the UTC wall time, as Hibernate stores an Instant.
         getEntityManager().unwrap(Session.class).doWork(connection -> {
             for (int from = 0; from < batch.size(); from += CHUNK) {
                 int to = Math.min(batch.size(), from + CHUNK);

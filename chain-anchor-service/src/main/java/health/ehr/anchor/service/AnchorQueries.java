@@ -88,7 +88,10 @@ public class AnchorQueries {
                 anchored ? batch.anchoredAt : null);
     }
 
-    /** From the batch's stored leaves (the tree is rebuilt, about 1 ms for 10,000, and cached), or a stored proof. */
+    /**
+     * From the batch's stored leaves (the tree is rebuilt, which is cheap, and cached:
+     * docs/benchmarks.md#anchorqueries-proofs-rebuilt-from-a-batchs-leaves), or a stored proof.
+     */
     private List<ProofStep> proofOf(AnchorLeaf leaf, MerkleBatch batch) {
         MerkleTree tree = trees.get(batch.batchId);
         if (tree == null) {

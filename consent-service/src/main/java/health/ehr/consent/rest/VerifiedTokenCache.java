@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Remembers bearer tokens this service has already verified, until they expire, so that a caller
  * who sends the same token again (records-service asks the consent check on every record read,
- * always with its one service token) is not parsed and RSA-verified again: that was about 40 % of
- * the check's CPU time (README.md, benchmark).
+ * always with its one service token) is not parsed and RSA-verified again, a large part of the
+ * check's CPU time (profile: docs/benchmarks.md#verifiedtokencache-bearer-tokens-verified-once).
  *
  * <p>Safe because the key is the whole compact token, signature included: a hit is byte for byte
  * a token whose signature, issuer and audience smallrye-jwt verified, and its expiry is checked on

@@ -22,10 +22,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * Verifies each bearer token once and reuses the result for the same token's next requests.
  *
  * <p>Every request to a service is authenticated by smallrye-jwt's parser: signature, issuer,
- * audience and expiry, and the token's JSON parsed twice over. Profiled under the 10 KiB upload
- * benchmark that was 15 % of records-service's request thread, for the same few tokens again and
- * again: a clinic's system or a patient's browser sends one access token with every request for
- * its lifetime (Keycloak's default: five minutes).
+ * audience and expiry, and the token's JSON parsed twice over: a noticeable share of a request's
+ * CPU (profile: docs/benchmarks.md#verifiedtokencache-bearer-tokens-verified-once), spent on
+ * the same few tokens again and again: a clinic's system or a patient's browser sends one access
+ * token with every request for its lifetime (Keycloak's default: five minutes).
  *
  * <p>This parser takes the place of the default one for {@code JWTParser} (so for Quarkus'
  * {@code MpJwtValidator}) and keeps a verified token, keyed by the token's exact text, until the

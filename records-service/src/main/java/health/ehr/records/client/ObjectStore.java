@@ -43,9 +43,9 @@ public class ObjectStore {
     private static final Multimap<String, String> CRC32C_MULTIPART = ImmutableMultimap.of(
             "Content-Type", "application/octet-stream", "x-amz-checksum-algorithm", "CRC32C");
     /**
-     * Parts sent at once while the next one is filled. Measured with 8 MiB parts on a 256 MiB upload:
-     * with one the writer waited for S3 to store the previous part; two let the S3 server store one
-     * part while it receives the next.
+     * Parts sent at once while the next one is filled: with one the writer waited for S3 to store the
+     * previous part; two let the S3 server store one part while it receives the next (measured:
+     * docs/benchmarks.md#objectstore-two-parts-in-flight-crc32c-instead-of-md5-and-sha-256).
      */
     static final int PARTS_IN_FLIGHT = 2;
     /** The first part buffer starts this small and doubles, so small records stay small. */
@@ -286,8 +286,9 @@ public class ObjectStore {
      *
      * <p>Over plain HTTP MinIO's client hashes every body twice: MD5 for {@code Content-MD5} and SHA-256
      * for the signature's payload hash (over HTTPS it sends {@code UNSIGNED-PAYLOAD} and keeps MD5).
-     * Profiled on a 256 MiB upload, those two hashes took as much of the service's CPU as encrypting
-     * and hashing the content, and the S3 server spends the same again checking them. Object PUTs here
+     * Those two hashes cost the service about as much CPU as encrypting and hashing the content, and
+     * the S3 server as much again checking them (profile:
+     * docs/benchmarks.md#objectstore-two-parts-in-flight-crc32c-instead-of-md5-and-sha-256). Object PUTs here
      * are signed with {@code UNSIGNED-PAYLOAD} (headers, path and query stay signed) and carry
      * {@code x-amz-checksum-crc32c}, which S3, MinIO and S3Proxy check before storing anything
      * (S3's flexible checksums; the multipart upload declares the algorithm and its completion lists

@@ -21,18 +21,19 @@ import okhttp3.Response;
  * bytes ahead of the reader, so that receiving ciphertext overlaps decrypting it and writing the
  * plaintext to the client.
  *
- * <p>Why: a download was one thread doing all three in turn. Profiled (wall clock) on a 256 MiB
- * download, three quarters of that thread's time went to reading from S3 in 8 KiB socket reads,
- * each with OkHttp's read-timeout bookkeeping; decrypting and writing had to wait for it and it for
- * them. Memory stays bounded: at most {@value #DEPTH} + 2 chunks per download, allocated only as the
- * download needs them (a small record's uses one) and recycled, none of them large enough to be a
- * humongous object in a small G1 heap.
+ * <p>Why: a download was one thread doing all three in turn, and most of that thread's time went to
+ * reading from S3 in 8 KiB socket reads, each with OkHttp's read-timeout bookkeeping; decrypting and
+ * writing had to wait for it and it for them (profile:
+ * docs/benchmarks.md#readahead-reading-s3-on-a-background-thread). Memory stays bounded: at most
+ * {@value #DEPTH} + 2 chunks per download, allocated only as the download needs them (a small
+ * record's uses one) and recycled, none of them large enough to be a humongous object in a small G1
+ * heap.
  *
  * <p>Failures of the source (S3 went away) surface from {@link #read} as the same
  * {@link IOException}. {@link #close()} stops the background read and closes the source.
  *
  * <p>Timeouts: OkHttp's read timeout arms and disarms Okio's watchdog around every 8 KiB socket
- * read, waking the watchdog thread each time; profiled, that took as long as the reads themselves.
+ * read, waking the watchdog thread each time, which cost about as much as the reads themselves.
  * Object GETs therefore run without it ({@link #untimedObjectGets}) and this stream keeps the same
  * bound per chunk instead: a reader that waits longer than the stall timeout for the next chunk gets
  * a {@link SocketTimeoutException} and the S3 connection is closed. The other way round, when nobody

@@ -11,13 +11,14 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
- * The HTTP client under MinIO's client, with two of OkHttp's defaults changed (measured: together they
- * held 10 KiB puts to about 110/s at any concurrency, against S3Proxy and against any S3 server):
+ * The HTTP client under MinIO's client, with two of OkHttp's defaults changed (together they capped
+ * small puts at a low rate whatever the concurrency, against any S3 server; figures in
+ * docs/benchmarks.md#s3http-okhttps-per-host-limit-and-nagles-algorithm):
  * <ul>
  * <li>OkHttp's dispatcher runs at most 5 asynchronous calls per host, and MinIO's client (the
  * synchronous one too) makes every call asynchronously: 16 concurrent uploads queued behind 5.</li>
  * <li>OkHttp leaves Nagle's algorithm on: a request body written after its headers waits for the
- * server's delayed ACK, about 40 ms per request (OkHttp issue #7173). Sockets get TCP_NODELAY.</li>
+ * server's delayed ACK on every request (OkHttp issue #7173). Sockets get TCP_NODELAY.</li>
  * </ul>
  * Everything else is MinIO's default client (its timeouts, HTTP/1.1).
  */

@@ -21,8 +21,8 @@ import javax.sql.DataSource;
  *
  * <p>A batch names up to 10,000 records. The update is plain JDBC in chunks of {@value #CHUNK} ids,
  * one statement text for every chunk (the last one repeats its final id), run in the consumer's
- * transaction. Profiled: the same update as a Panache {@code IN ?1} query spent more CPU translating
- * the query for every list size than MariaDB spent running it.
+ * transaction. As a Panache {@code IN ?1} query the update was translated anew for every list size,
+ * which cost more CPU than running it (profile: docs/benchmarks.md#anchoredbatches-plain-jdbc-for-batchanchored).
  */
 @ApplicationScoped
 public class AnchoredBatches implements EventHandler {
