@@ -23,14 +23,19 @@ public class ChainTransaction {
     public static final String SENT = "SENT";
     /** In a block, fewer than the configured confirmations deep. */
     public static final String MINED = "MINED";
-    /** Final and successful. */
+    /**
+     * Successful and past the confirmation depth; watched until the chain makes its block final
+     * ({@link #finalizedAt}), and back to MINED or SENT if a deeper reorg removes it.
+     */
     public static final String CONFIRMED = "CONFIRMED";
     /** Final and reverted, or its nonce was used by another transaction. */
     public static final String FAILED = "FAILED";
 
     /** What a transaction is for: decides who is told about its outcome. */
     public enum Purpose {
-        ANCHOR_BATCH, REGISTER_PATIENT, GRANT_CONSENT, REVOKE_CONSENT
+        ANCHOR_BATCH, REGISTER_PATIENT, GRANT_CONSENT, REVOKE_CONSENT,
+        /** A zero-value transfer to the writer itself that fills a nonce the chain lacks. */
+        NONCE_FILL
     }
 
     @Id
@@ -115,12 +120,21 @@ public class ChainTransaction {
     @Column(name = "confirmed_at")
     public Instant confirmedAt;
 
+    /** When the chain made its block final (finalized tag or depth); null while it is watched. */
+    @Column(name = "finalized_at")
+    public Instant finalizedAt;
+
     public Purpose purpose() {
         return Purpose.valueOf(purpose);
     }
 
-    /** Whether the writer still has to watch it. */
+    /** Whether the writer still has to carry it to confirmation. */
     public boolean inFlight() {
         return SIGNED.equals(status) || SENT.equals(status) || MINED.equals(status);
+    }
+
+    /** Confirmed, but its block is not final yet: a reorg could still remove it. */
+    public boolean watched() {
+        return CONFIRMED.equals(status) && finalizedAt == null;
     }
 }

@@ -50,12 +50,20 @@ public class MerkleBatch {
     @Column(name = "anchored_at")
     public Instant anchoredAt;
 
+    /** When the chain made the anchor's block final; null while a deep reorg could still remove it. */
+    @Column(name = "finalized_at")
+    public Instant finalizedAt;
+
+    /** How often a reorg deeper than the confirmation depth withdrew an announced anchor. */
+    @Column(name = "withdrawals")
+    public int withdrawals;
+
     /** The transaction currently carrying this batch's root (a new one if an earlier one failed). */
     @JdbcTypeCode(SqlTypes.BINARY)
     @Column(name = "chain_tx_id")
     public UUID chainTxId;
 
-    /** How often a reorg dropped this batch's anchor transaction before it became final. */
+    /** How often a reorg dropped or moved this batch's anchor transaction. */
     @Column(name = "reorg_count")
     public int reorgCount;
 

@@ -20,6 +20,7 @@ import health.ehr.events.appointments.AppointmentReminderDue;
 import health.ehr.events.chain.RegisterPatient;
 import health.ehr.events.chain.GrantConsent;
 import health.ehr.events.chain.RevokeConsent;
+import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.events.anchor.ChainTransactionFailed;
 import health.ehr.events.anchor.PatientRegisteredOnChain;
@@ -52,6 +53,7 @@ public enum EventType {
     GRANT_CONSENT(Topics.CHAIN_COMMANDS, GrantConsent.TYPE, GrantConsent.class),
     REVOKE_CONSENT(Topics.CHAIN_COMMANDS, RevokeConsent.TYPE, RevokeConsent.class),
     BATCH_ANCHORED(Topics.ANCHOR, BatchAnchored.TYPE, BatchAnchored.class),
+    BATCH_ANCHOR_WITHDRAWN(Topics.ANCHOR, BatchAnchorWithdrawn.TYPE, BatchAnchorWithdrawn.class),
     CHAIN_TRANSACTION_FAILED(Topics.ANCHOR, ChainTransactionFailed.TYPE, ChainTransactionFailed.class),
     PATIENT_REGISTERED_ON_CHAIN(Topics.ANCHOR, PatientRegisteredOnChain.TYPE, PatientRegisteredOnChain.class);
 

@@ -99,6 +99,6 @@ class EventCodecTest {
             assertTrue(t.topic().startsWith(t.type().substring(0, t.type().indexOf('.', 4))), t + " on " + t.topic());
             assertEquals(t, EventType.of(t.payload()));
         }
-        assertEquals(23, EventType.values().length, "ARCHITECTURE.md lists 23 event types");
+        assertEquals(24, EventType.values().length, "docs/architecture.md lists 24 event types");
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
@@ -130,6 +131,35 @@ public class ChainClient {
         return call(() -> probe.ethBlockNumber().send().getBlockNumber().longValueExact());
     }
 
+    /** The head: the latest block's number and hash (a reorg of the same length changes only the hash). */
+    public Head head() {
+        return call(() -> {
+            EthBlock.Block latest = checked(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send())
+                    .getBlock();
+            return new Head(latest.getNumber().longValueExact(), latest.getHash().toLowerCase(Locale.ROOT));
+        });
+    }
+
+    /**
+     * The number of the block the node tags {@code finalized} or {@code safe}; empty when the node does
+     * not know the tag (it answers with an error) or has no such block yet.
+     */
+    public OptionalLong taggedBlock(String tag) {
+        return call(() -> {
+            EthBlock answer = web3j.ethGetBlockByNumber(DefaultBlockParameterName.fromString(tag), false).send();
+            if (answer.hasError() || answer.getBlock() == null) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(answer.getBlock().getNumber().longValueExact());
+        });
+    }
+
+    /** The hash of block 0: with the chain id, what tells this chain from a replaced one. */
+    public String genesisHash() {
+        return block(0).map(b -> b.getHash().toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> new ChainUnavailableException("the node has no block 0", null));
+    }
+
     public long blockNumber() {
         return call(() -> checked(web3j.ethBlockNumber().send()).getBlockNumber().longValueExact());
     }
@@ -238,6 +268,10 @@ public class ChainClient {
             }
             return Optional.of(message == null ? "refused" : message);
         });
+    }
+
+    /** The chain's head block. */
+    public record Head(long number, String hash) {
     }
 
     /** A signed transaction and its hash. */

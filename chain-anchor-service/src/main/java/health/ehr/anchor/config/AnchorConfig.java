@@ -38,6 +38,26 @@ public interface AnchorConfig {
      */
     int confirmations();
 
+    /**
+     * Where the chain's finality comes from. {@code AUTO}: the node's {@code finalized} block tag when
+     * it answers it (Ethereum, L2s, anvil), else {@link #finalityDepth()} blocks below the head;
+     * {@code FINALIZED} or {@code SAFE}: that tag, required; {@code DEPTH}: the depth only (a chain
+     * without finality tags, e.g. a Clique PoA network). Until a transaction's block is final it stays
+     * watched: a reorg that drops it after it was confirmed sends it again and withdraws its outcome.
+     */
+    Finality finality();
+
+    /**
+     * Blocks below the head that count as final where the chain gives no finality tag; the watch
+     * window after the confirmation depth. Make it many times {@link #confirmations()}.
+     */
+    int finalityDepth();
+
+    /** Sources of finality: see {@link #finality()}. */
+    enum Finality {
+        AUTO, FINALIZED, SAFE, DEPTH
+    }
+
     /** How often pending transactions are broadcast, their receipts fetched and their depth checked. */
     @WithDefault("100ms")
     Duration txPollInterval();

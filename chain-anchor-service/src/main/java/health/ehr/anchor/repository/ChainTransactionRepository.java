@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /** Reads and writes the chain writer's transactions, their broadcast hashes and its nonce. */
@@ -20,6 +21,35 @@ public class ChainTransactionRepository implements PanacheRepositoryBase<ChainTr
                         + " WHERE status IN ('SIGNED', 'SENT', 'MINED') ORDER BY nonce LIMIT " + limit)
                 .getResultList();
         return ids.stream().map(ChainTransactionRepository::uuid).toList();
+    }
+
+    /** Ids of confirmed transactions whose block the chain has not made final yet, lowest nonce first. */
+    public List<UUID> watchedIds(int limit) {
+        @SuppressWarnings("unchecked")
+        List<byte[]> ids = getEntityManager().createNativeQuery("SELECT tx_id FROM chain_tx"
+                        + " WHERE finalized_at IS NULL AND status = 'CONFIRMED' ORDER BY nonce LIMIT " + limit)
+                .getResultList();
+        return ids.stream().map(ChainTransactionRepository::uuid).toList();
+    }
+
+    /** The lowest nonce of a transaction in flight, if any. */
+    public OptionalLong lowestInFlightNonce() {
+        Number lowest = (Number) getEntityManager().createNativeQuery("SELECT MIN(nonce) FROM chain_tx"
+                + " WHERE status IN ('SIGNED', 'SENT', 'MINED')").getSingleResult();
+        return lowest == null ? OptionalLong.empty() : OptionalLong.of(lowest.longValue());
+    }
+
+    /** Whether a watched (confirmed, not final) transaction holds {@code nonce} or a higher one. */
+    public boolean watchedNonceAtOrAbove(long nonce) {
+        Number n = (Number) getEntityManager().createNativeQuery("SELECT COUNT(*) FROM chain_tx"
+                        + " WHERE finalized_at IS NULL AND status = 'CONFIRMED' AND nonce >= ?1")
+                .setParameter(1, nonce).getSingleResult();
+        return n.longValue() > 0;
+    }
+
+    /** The transaction of the writer {@code fromAddress} with {@code nonce}, if one is on record. */
+    public Optional<ChainTransaction> withNonce(String fromAddress, long nonce) {
+        return find("fromAddress = ?1 and nonce = ?2", fromAddress, nonce).firstResultOptional();
     }
 
     public long countInFlight() {

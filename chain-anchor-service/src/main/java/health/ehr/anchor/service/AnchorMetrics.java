@@ -22,6 +22,7 @@ public class AnchorMetrics {
     private final AtomicReference<Double> balanceWei = new AtomicReference<>(Double.NaN);
     private final Counter feeBumps;
     private final Counter reorgs;
+    private final Counter withdrawals;
     private final MeterRegistry registry;
 
     public AnchorMetrics(MeterRegistry registry) {
@@ -44,7 +45,10 @@ public class AnchorMetrics {
         feeBumps = Counter.builder("ehr.chain.transactions.fee.bumps")
                 .description("Resubmissions with the same nonce and higher fees").register(registry);
         reorgs = Counter.builder("ehr.chain.transactions.reorged")
-                .description("Mined transactions dropped by a reorg before they were final").register(registry);
+                .description("Mined transactions dropped or moved by a reorg").register(registry);
+        withdrawals = Counter.builder("ehr.chain.transactions.withdrawn")
+                .description("Confirmed transactions a reorg deeper than the confirmation depth removed")
+                .register(registry);
     }
 
     public void batchClosed(int leaves) {
@@ -70,6 +74,10 @@ public class AnchorMetrics {
 
     public void feeBumped() {
         feeBumps.increment();
+    }
+
+    public void withdrawn() {
+        withdrawals.increment();
     }
 
     public void reorged() {

@@ -85,7 +85,7 @@ public class AnchorQueries {
                 batch == null ? null : batch.merkleRoot, proof,
                 batch == null ? null : batch.batchId, chain.chainId(), chain.anchorRegistry(),
                 anchored ? batch.transactionHash : null, anchored ? batch.blockNumber : null,
-                anchored ? batch.anchoredAt : null);
+                anchored ? batch.anchoredAt : null, anchored && batch.finalizedAt != null);
     }
 
     /**
@@ -160,6 +160,7 @@ public class AnchorQueries {
 
     static AnchorViews.Batch view(MerkleBatch b) {
         return new AnchorViews.Batch(b.batchId, b.merkleRoot, b.leafCount, b.transactionHash, b.blockNumber,
-                b.gasUsed, b.status, b.createdAt, b.anchoredAt);
+                b.gasUsed, b.status, b.createdAt, b.anchoredAt,
+                MerkleBatch.ANCHORED.equals(b.status) && b.finalizedAt != null);
     }
 }

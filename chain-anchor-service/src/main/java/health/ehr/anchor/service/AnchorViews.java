@@ -20,9 +20,12 @@ public final class AnchorViews {
     private AnchorViews() {
     }
 
-    /** A Merkle batch. */
+    /**
+     * A Merkle batch. {@code finalized}: an ANCHORED batch whose block the chain has made final (before
+     * that, a reorg deeper than the confirmation depth could still withdraw it).
+     */
     public record Batch(UUID batchId, String merkleRoot, int leafCount, String transactionHash, Long blockNumber,
-            Long gasUsed, String status, Instant createdAt, Instant anchoredAt) {
+            Long gasUsed, String status, Instant createdAt, Instant anchoredAt, boolean finalized) {
     }
 
     /** One step of a proof: the sibling hash and on which side it goes. */
@@ -50,9 +53,12 @@ public final class AnchorViews {
             long pendingTransactions, Map<String, String> contracts) {
     }
 
-    /** A record's proof (API.md, {@code Proof}); status PENDING until its batch is final. */
+    /**
+     * A record's proof (docs/api.md, {@code Proof}); status PENDING until its batch has the confirmation
+     * depth, then ANCHORED; {@code finalized} once the chain has made the anchor's block final.
+     */
     public record Proof(UUID recordId, String status, String leaf, String merkleRoot, List<ProofStep> proof,
             UUID batchId, long chainId, String contractAddress, String transactionHash, Long blockNumber,
-            Instant anchoredAt) {
+            Instant anchoredAt, boolean finalized) {
     }
 }

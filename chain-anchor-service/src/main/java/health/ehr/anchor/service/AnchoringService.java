@@ -10,6 +10,7 @@ import health.ehr.anchor.repository.AnchorLeafRepository.PendingLeaf;
 import health.ehr.anchor.repository.ChainTransactionRepository;
 import health.ehr.anchor.repository.MerkleBatchRepository;
 import health.ehr.contracts.ContractRevert;
+import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.support.messaging.OutboxWriter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -244,6 +245,46 @@ public class AnchoringService implements TransactionOutcomes {
                 batch.blockNumber, batch.anchoredAt, recordIds));
         LOG.infof("batch %s anchored: root %s, %d leaves, tx %s, block %d, gas %d", batch.batchId, batch.merkleRoot,
                 batch.leafCount, batch.transactionHash, batch.blockNumber, batch.gasUsed);
+    }
+
+    /**
+     * A reorg deeper than the confirmation depth removed the anchor after BatchAnchored was announced:
+     * the batch is no longer anchored (its proofs answer PENDING) and BatchAnchorWithdrawn tells the
+     * records' holders; the tracker sends the same transaction again, and a new BatchAnchored follows.
+     */
+    @Override
+    public void withdrawn(ChainTransaction tx) {
+        MerkleBatch batch = batchOf(tx);
+        if (!MerkleBatch.ANCHORED.equals(batch.status)) {
+            return;
+        }
+        String withdrawnHash = batch.transactionHash;
+        long withdrawnBlock = batch.blockNumber == null ? 0 : batch.blockNumber;
+        batch.status = MerkleBatch.MINED;
+        batch.anchoredAt = null;
+        batch.finalizedAt = null;
+        batch.withdrawals++;
+        outbox.append(new BatchAnchorWithdrawn(batch.batchId, batch.merkleRoot, withdrawnHash, withdrawnBlock,
+                recordIdsOf(batch)));
+        LOG.warnf("batch %s: anchor tx %s in block %d withdrawn by a reorg deeper than the confirmation depth",
+                batch.batchId, withdrawnHash, withdrawnBlock);
+    }
+
+    @Override
+    public void finalized(ChainTransaction tx) {
+        MerkleBatch batch = batchOf(tx);
+        if (MerkleBatch.ANCHORED.equals(batch.status)) {
+            batch.finalizedAt = tx.finalizedAt;
+        }
+    }
+
+    private List<UUID> recordIdsOf(MerkleBatch batch) {
+        List<Object[]> rows = leaves.leavesOf(batch.batchId);
+        List<UUID> recordIds = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            recordIds.add(ChainTransactionRepository.uuid((byte[]) row[0]));
+        }
+        return recordIds;
     }
 
     /**

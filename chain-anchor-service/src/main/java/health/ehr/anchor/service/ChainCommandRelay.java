@@ -292,7 +292,25 @@ public class ChainCommandRelay implements TransactionOutcomes {
 
     @Override
     public boolean handles(ChainTransaction.Purpose purpose) {
-        return purpose != ChainTransaction.Purpose.ANCHOR_BATCH;
+        return purpose == ChainTransaction.Purpose.REGISTER_PATIENT || purpose == ChainTransaction.Purpose.GRANT_CONSENT
+                || purpose == ChainTransaction.Purpose.REVOKE_CONSENT;
+    }
+
+    /**
+     * A reorg deeper than the confirmation depth removed the command's transaction: it is in flight
+     * again (the tracker sends the same bytes), so the patient's later commands wait for it as before.
+     * consent-service sees the grant or revocation log vanish and come back by itself.
+     */
+    @Override
+    public void withdrawn(ChainTransaction tx) {
+        ChainCommand command = em.find(ChainCommand.class, tx.subjectId);
+        if (ChainCommand.DONE.equals(command.status)) {
+            command.status = ChainCommand.SUBMITTED;
+            command.updatedAt = Instant.now();
+            metrics.commandOutcome(command.commandType, "withdrawn");
+            LOG.warnf("command %s (%s): tx %s withdrawn by a deep reorg; sent again", command.commandId,
+                    command.commandType, tx.minedHash);
+        }
     }
 
     @Override

@@ -24,6 +24,8 @@ import org.jboss.logging.Logger;
 public class ChainWriter {
 
     private static final Logger LOG = Logger.getLogger(ChainWriter.class);
+    /** Gas of a plain transfer to an account without code. */
+    private static final long NONCE_FILL_GAS = 21_000;
 
     private final ChainClient chain;
     private final ChainTransactionRepository transactions;
@@ -81,6 +83,69 @@ public class ChainWriter {
         transactions.setNextNonce(from, nonce + 1);
         LOG.infof("signed %s for %s: nonce %d, tx %s", purpose, subjectId, nonce, tx.txHash);
 
+        kickAfterCommit();
+        return tx;
+    }
+
+    /**
+     * Fills a nonce the chain lacks below the writer's transactions in flight with a zero-value
+     * transfer to the writer itself. A transaction on record with that nonce (one that failed, or whose
+     * watch had ended) becomes that transfer: its earlier purpose and outcome stay in
+     * {@code last_error}; whoever it was for had already been told its outcome.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ChainTransaction fillNonce(long nonce) {
+        String from = chain.writerAddress();
+        long next = transactions.lockNextNonce(from); // the same lock order as submit: nonce row first
+        ChainClient.Fees fees = capped(chain.currentFees());
+        ChainClient.Signed signed = chain.sign(nonce, from, "0x", NONCE_FILL_GAS, fees.maxFeePerGas(),
+                fees.maxPriorityFeePerGas());
+        ChainTransaction tx = transactions.withNonce(from, nonce).orElse(null);
+        boolean fresh = tx == null;
+        if (fresh) {
+            tx = new ChainTransaction();
+            tx.txId = UUID.randomUUID();
+            tx.fromAddress = from;
+            tx.nonce = nonce;
+            tx.subjectId = tx.txId;
+            tx.createdAt = Instant.now();
+        } else if (tx.inFlight()) {
+            return tx; // the tracker carries it already
+        } else {
+            String was = "nonce refilled after the chain lost it; was " + tx.purpose + " " + tx.status
+                    + (tx.lastError == null ? "" : ": " + tx.lastError);
+            tx.lastError = was.length() > 500 ? was.substring(0, 500) : was;
+            tx.minedHash = null;
+            tx.blockNumber = null;
+            tx.blockHash = null;
+            tx.gasUsed = null;
+            tx.minedAt = null;
+            tx.confirmedAt = null;
+            tx.finalizedAt = null;
+        }
+        tx.purpose = ChainTransaction.Purpose.NONCE_FILL.name();
+        tx.toAddress = from;
+        tx.callData = "0x";
+        tx.gasLimit = NONCE_FILL_GAS;
+        tx.maxFeePerGas = fees.maxFeePerGas();
+        tx.maxPriorityFeePerGas = fees.maxPriorityFeePerGas();
+        tx.rawTx = signed.rawTx();
+        tx.txHash = signed.txHash();
+        tx.status = ChainTransaction.SIGNED;
+        if (fresh) {
+            transactions.persist(tx);
+        }
+        transactions.flush();
+        transactions.addHash(tx);
+        if (next <= nonce) {
+            transactions.setNextNonce(from, nonce + 1);
+        }
+        LOG.warnf("signed a zero-value transfer to fill nonce %d of %s: tx %s", nonce, from, tx.txHash);
+        kickAfterCommit();
+        return tx;
+    }
+
+    private void kickAfterCommit() {
         synchronizations.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -93,7 +158,6 @@ public class ChainWriter {
                 }
             }
         });
-        return tx;
     }
 
     private ChainClient.Fees capped(ChainClient.Fees fees) {

@@ -24,6 +24,18 @@ public interface TransactionOutcomes {
     /** The transaction succeeded and is past the confirmation depth; {@code blockTime} is its block's time. */
     void confirmed(ChainTransaction tx, Instant blockTime);
 
+    /**
+     * A reorg deeper than the confirmation depth removed a confirmed transaction from its block: what
+     * {@link #confirmed} announced no longer holds. Followed by {@link #reorged} (dropped, sent again)
+     * or by {@link #mined} (moved to another block) and, once deep enough, {@link #confirmed} again.
+     */
+    default void withdrawn(ChainTransaction tx) {
+    }
+
+    /** The chain made the block of a confirmed transaction final; no reorg can remove it any more. */
+    default void finalized(ChainTransaction tx) {
+    }
+
     /** The transaction reverted (final) or lost its nonce to another transaction. */
     void failed(ChainTransaction tx, String reason);
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,8 +33,11 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * transaction that is not mined within {@code anchor.resubmit-after} with the same nonce and higher
  * EIP-1559 fees (persisting the new signature before broadcasting it), notices a mined transaction
  * that a reorg dropped or moved (receipt gone, block hash changed) and broadcasts it again, and
- * declares it final once it has {@code anchor.confirmations} confirmations (its own block counts as
- * the first) and its block is still canonical. Outcomes go to the {@link TransactionOutcomes} of the transaction's purpose.
+ * declares it confirmed once it has {@code anchor.confirmations} confirmations (its own block counts as
+ * the first) and its block is still canonical. A confirmed transaction stays watched until the chain
+ * makes its block final ({@link ChainFinality}); a deeper reorg withdraws its outcome and sends it
+ * again. Nonces the chain lacks below the lowest one in flight are filled. Outcomes go to the
+ * {@link TransactionOutcomes} of the transaction's purpose.
  *
  * <p>Replicas share the work: each row is handled under {@code FOR UPDATE SKIP LOCKED}.
  */
@@ -43,12 +47,15 @@ public class TransactionTracker {
     private static final Logger LOG = Logger.getLogger(TransactionTracker.class);
     private static final int ROUND_LIMIT = 500;
     private static final Duration BALANCE_EVERY = Duration.ofSeconds(10);
+    private static final Duration GAP_GRACE = Duration.ofSeconds(1);
 
     private final ChainClient chain;
     private final ChainTransactionRepository transactions;
     private final AnchorConfig config;
     private final Instance<TransactionOutcomes> outcomes;
     private final AnchorMetrics metrics;
+    private final ChainFinality finality;
+    private final Instance<ChainWriter> gapFiller;
     private final ReentrantLock roundLock = new ReentrantLock();
     private final AtomicBoolean kicked = new AtomicBoolean();
     private final ExecutorService kicker = Executors.newSingleThreadExecutor(r -> {
@@ -59,10 +66,16 @@ public class TransactionTracker {
     private volatile boolean nodeDown;
     private volatile boolean paused;
     private volatile Instant balanceAt = Instant.EPOCH;
+    private volatile ChainClient.Head lastHead;
+    private Instant gapSince;
+    private long gapNonce;
 
     public TransactionTracker(ChainClient chain, ChainTransactionRepository transactions, AnchorConfig config,
-            Instance<TransactionOutcomes> outcomes, AnchorMetrics metrics) {
+            Instance<TransactionOutcomes> outcomes, AnchorMetrics metrics, ChainFinality finality,
+            Instance<ChainWriter> gapFiller) {
         this.chain = chain;
+        this.finality = finality;
+        this.gapFiller = gapFiller;
         this.transactions = transactions;
         this.config = config;
         this.outcomes = outcomes;
@@ -114,7 +127,10 @@ public class TransactionTracker {
         paused = false;
     }
 
-    /** One pass over every transaction in flight; returns how many are still in flight (-1: skipped). */
+    /**
+     * One pass over every transaction in flight, and, when the head moved, over every confirmed one the
+     * chain has not yet made final; returns how many are still in flight (-1: skipped).
+     */
     public int round() {
         if (paused || !roundLock.tryLock()) {
             return -1;
@@ -122,16 +138,30 @@ public class TransactionTracker {
         try {
             List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> transactions.inFlightIds(ROUND_LIMIT));
             refreshBalance();
-            if (ids.isEmpty()) {
+            ChainClient.Head head = chain.head();
+            List<UUID> watched = head.equals(lastHead) ? List.of()
+                    : QuarkusTransaction.requiringNew().call(() -> transactions.watchedIds(ROUND_LIMIT));
+            if (ids.isEmpty() && watched.isEmpty()) {
                 metrics.pendingTransactions(0);
+                lastHead = head;
                 return 0;
             }
-            long head = chain.blockNumber();
+            View view = new View(head.number());
+            for (UUID id : watched) {
+                watch(id, view);
+            }
+            if (!watched.isEmpty()) {
+                ids = QuarkusTransaction.requiringNew().call(() -> transactions.inFlightIds(ROUND_LIMIT));
+            }
             for (UUID id : ids) {
-                step(id, head);
+                step(id, view);
             }
             long left = QuarkusTransaction.requiringNew().call(transactions::countInFlight);
+            if (left > 0) {
+                fillNonceGap();
+            }
             metrics.pendingTransactions(left);
+            lastHead = head;
             if (nodeDown) {
                 LOG.info("Ethereum node reachable again; pending transactions resumed");
                 nodeDown = false;
@@ -148,6 +178,23 @@ public class TransactionTracker {
         }
     }
 
+    /** The head of one round and the final block, asked of the node only when a round needs it. */
+    private final class View {
+        final long head;
+        private long finalized = Long.MIN_VALUE;
+
+        View(long head) {
+            this.head = head;
+        }
+
+        long finalized() {
+            if (finalized == Long.MIN_VALUE) {
+                finalized = finality.finalizedBlock(head);
+            }
+            return finalized;
+        }
+    }
+
     private void refreshBalance() {
         if (Duration.between(balanceAt, Instant.now()).compareTo(BALANCE_EVERY) > 0) {
             balanceAt = Instant.now();
@@ -155,7 +202,7 @@ public class TransactionTracker {
         }
     }
 
-    private void step(UUID id, long head) {
+    private void step(UUID id, View view) {
         String toBroadcast = QuarkusTransaction.requiringNew().call(() -> {
             Optional<ChainTransaction> locked = transactions.lock(id);
             if (locked.isEmpty() || !locked.get().inFlight()) {
@@ -164,23 +211,63 @@ public class TransactionTracker {
             ChainTransaction tx = locked.get();
             return switch (tx.status) {
                 case ChainTransaction.SIGNED -> tx.rawTx;
-                case ChainTransaction.SENT -> sent(tx, head);
-                default -> mined(tx, head);
+                case ChainTransaction.SENT -> sent(tx, view);
+                default -> mined(tx, view);
             };
         });
-        if (toBroadcast == null) {
+        broadcast(id, toBroadcast);
+    }
+
+    private void broadcast(UUID id, String rawTx) {
+        if (rawTx == null) {
             return;
         }
-        Optional<String> refused = chain.broadcast(toBroadcast);
+        Optional<String> refused = chain.broadcast(rawTx);
         QuarkusTransaction.requiringNew().run(() -> afterBroadcast(id, refused));
     }
 
+    /**
+     * A confirmed transaction whose block the chain has not made final: still there, in the same block?
+     * A reorg deeper than the confirmation depth withdraws its outcome and sends it again; once its
+     * block is final the watch ends.
+     */
+    private void watch(UUID id, View view) {
+        String toBroadcast = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<ChainTransaction> locked = transactions.lock(id);
+            if (locked.isEmpty() || !locked.get().watched()) {
+                return null;
+            }
+            ChainTransaction tx = locked.get();
+            Optional<TransactionReceipt> receipt = chain.receipt(tx.minedHash);
+            if (receipt.isPresent() && receipt.get().getBlockHash().equalsIgnoreCase(tx.blockHash)) {
+                finalizeIfFinal(tx, view);
+                return null;
+            }
+            LOG.warnf("reorg deeper than %d confirmations: tx %s (nonce %d, %s %s) is no longer in block %d %s;"
+                    + " its outcome is withdrawn", config.confirmations(), tx.minedHash, tx.nonce, tx.purpose,
+                    tx.subjectId, tx.blockNumber, tx.blockHash);
+            metrics.withdrawn();
+            tx.confirmedAt = null;
+            tx.status = ChainTransaction.MINED;
+            listener(tx).withdrawn(tx);
+            if (receipt.isEmpty()) {
+                return dropped(tx);
+            }
+            tx.reorgs++;
+            metrics.reorged();
+            markMined(tx, receipt.get());
+            confirmIfDeep(tx, receipt.get(), view);
+            return null;
+        });
+        broadcast(id, toBroadcast);
+    }
+
     /** A sent transaction: mined yet? Otherwise bump its fees once it waited too long. */
-    private String sent(ChainTransaction tx, long head) {
+    private String sent(ChainTransaction tx, View view) {
         Optional<TransactionReceipt> receipt = anyReceipt(tx);
         if (receipt.isPresent()) {
             markMined(tx, receipt.get());
-            confirmIfDeep(tx, receipt.get(), head);
+            confirmIfDeep(tx, receipt.get(), view);
             return null;
         }
         if (tx.sentAt != null && tx.sentAt.plus(config.resubmitAfter()).isAfter(Instant.now())) {
@@ -192,7 +279,7 @@ public class TransactionTracker {
             Optional<TransactionReceipt> late = anyReceipt(tx);
             if (late.isPresent()) {
                 markMined(tx, late.get());
-                confirmIfDeep(tx, late.get(), head);
+                confirmIfDeep(tx, late.get(), view);
             } else {
                 fail(tx, "nonce " + tx.nonce + " was used by another transaction of the writer's key");
             }
@@ -203,22 +290,10 @@ public class TransactionTracker {
     }
 
     /** A mined transaction: still there, in the same block? Deep enough to be final? */
-    private String mined(ChainTransaction tx, long head) {
+    private String mined(ChainTransaction tx, View view) {
         Optional<TransactionReceipt> receipt = chain.receipt(tx.minedHash);
         if (receipt.isEmpty()) {
-            LOG.warnf("reorg dropped tx %s (nonce %d, %s %s) from block %d; broadcasting it again",
-                    tx.minedHash, tx.nonce, tx.purpose, tx.subjectId, tx.blockNumber);
-            tx.status = ChainTransaction.SENT;
-            tx.reorgs++;
-            tx.blockNumber = null;
-            tx.blockHash = null;
-            tx.minedHash = null;
-            tx.gasUsed = null;
-            tx.minedAt = null;
-            tx.sentAt = Instant.now();
-            metrics.reorged();
-            listener(tx).reorged(tx);
-            return tx.rawTx;
+            return dropped(tx);
         }
         TransactionReceipt r = receipt.get();
         if (!r.getBlockHash().equalsIgnoreCase(tx.blockHash)) {
@@ -228,8 +303,59 @@ public class TransactionTracker {
             metrics.reorged();
             markMined(tx, r);
         }
-        confirmIfDeep(tx, r, head);
+        confirmIfDeep(tx, r, view);
         return null;
+    }
+
+    /** A reorg dropped a mined transaction: back to sent, and its bytes go out again (same nonce). */
+    private String dropped(ChainTransaction tx) {
+        LOG.warnf("reorg dropped tx %s (nonce %d, %s %s) from block %d; broadcasting it again",
+                tx.minedHash, tx.nonce, tx.purpose, tx.subjectId, tx.blockNumber);
+        tx.status = ChainTransaction.SENT;
+        tx.reorgs++;
+        tx.blockNumber = null;
+        tx.blockHash = null;
+        tx.minedHash = null;
+        tx.gasUsed = null;
+        tx.minedAt = null;
+        tx.sentAt = Instant.now();
+        metrics.reorged();
+        listener(tx).reorged(tx);
+        return tx.rawTx;
+    }
+
+    /**
+     * Nonces re-read from the chain: when the lowest nonce in flight is above the chain's count and
+     * nothing on record will fill the nonces between (a reorg dropped a transaction this writer no
+     * longer watches, or the chain was replaced), every later transaction would wait behind the gap.
+     * A gap that lasts a second is filled, lowest nonce first, by the writer.
+     */
+    private void fillNonceGap() {
+        OptionalLong lowest = QuarkusTransaction.requiringNew().call(transactions::lowestInFlightNonce);
+        long chainNonce = chain.latestNonce();
+        if (lowest.isEmpty() || lowest.getAsLong() <= chainNonce) {
+            gapSince = null;
+            return;
+        }
+        boolean watchedHoldsIt = QuarkusTransaction.requiringNew()
+                .call(() -> transactions.watchedNonceAtOrAbove(chainNonce));
+        if (watchedHoldsIt) {
+            gapSince = null; // a confirmed transaction the watch will send again
+            return;
+        }
+        Instant now = Instant.now();
+        if (gapSince == null || gapNonce != chainNonce) {
+            gapSince = now;
+            gapNonce = chainNonce;
+            return;
+        }
+        if (Duration.between(gapSince, now).compareTo(GAP_GRACE) < 0) {
+            return;
+        }
+        LOG.warnf("nonce gap: the chain counts %d transactions of the writer, the lowest in flight is nonce %d;"
+                + " filling nonce %d", chainNonce, lowest.getAsLong(), chainNonce);
+        gapSince = null;
+        QuarkusTransaction.requiringNew().run(() -> gapFiller.get().fillNonce(chainNonce));
     }
 
     private void markMined(ChainTransaction tx, TransactionReceipt receipt) {
@@ -243,9 +369,9 @@ public class TransactionTracker {
         listener(tx).mined(tx);
     }
 
-    private void confirmIfDeep(ChainTransaction tx, TransactionReceipt receipt, long head) {
+    private void confirmIfDeep(ChainTransaction tx, TransactionReceipt receipt, View view) {
         // The including block is the first confirmation.
-        if (head - tx.blockNumber + 1 < config.confirmations()) {
+        if (view.head - tx.blockNumber + 1 < config.confirmations()) {
             return;
         }
         Optional<EthBlock.Block> block = chain.block(tx.blockNumber);
@@ -258,9 +384,20 @@ public class TransactionTracker {
             LOG.infof("tx %s final: %s %s, block %d, gas %d", tx.minedHash, tx.purpose, tx.subjectId,
                     tx.blockNumber, tx.gasUsed);
             listener(tx).confirmed(tx, Instant.ofEpochSecond(block.get().getTimestamp().longValueExact()));
+            finalizeIfFinal(tx, view);
         } else {
             fail(tx, "reverted on chain in block " + tx.blockNumber);
         }
+    }
+
+    /** Ends the watch of a confirmed transaction once the chain calls its block final. */
+    private void finalizeIfFinal(ChainTransaction tx, View view) {
+        if (tx.blockNumber > view.finalized()) {
+            return;
+        }
+        tx.finalizedAt = Instant.now();
+        LOG.debugf("tx %s final on chain (block %d, %s)", tx.minedHash, tx.blockNumber, finality.source());
+        listener(tx).finalized(tx);
     }
 
     private void fail(ChainTransaction tx, String reason) {

@@ -3,6 +3,7 @@ package health.ehr.records.messaging;
 import health.ehr.events.CloudEvent;
 import health.ehr.events.EventData;
 import health.ehr.events.EventType;
+import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.support.messaging.EventHandler;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Marks records ANCHORED when chain-anchor-service reports their batch final.
+ * Marks records ANCHORED when chain-anchor-service reports their batch confirmed (BatchAnchored), and
+ * PENDING again when a reorg deeper than the confirmation depth withdraws that anchor
+ * (BatchAnchorWithdrawn, followed by a new BatchAnchored once the anchor is back on chain).
  *
  * <p>A batch names up to 10,000 records. The update is plain JDBC in chunks of {@value #CHUNK} ids,
  * one statement text for every chunk (the last one repeats its final id), run in the consumer's
@@ -28,8 +31,11 @@ import javax.sql.DataSource;
 public class AnchoredBatches implements EventHandler {
 
     static final int CHUNK = 500;
-    private static final String UPDATE = "UPDATE record SET anchor_status = 'ANCHORED' WHERE anchor_status = 'PENDING'"
-            + " AND record_id IN (" + String.join(",", Collections.nCopies(CHUNK, "?")) + ")";
+    private static final String IDS = " AND record_id IN (" + String.join(",", Collections.nCopies(CHUNK, "?")) + ")";
+    private static final String ANCHOR = "UPDATE record SET anchor_status = 'ANCHORED' WHERE anchor_status = 'PENDING'"
+            + IDS;
+    private static final String WITHDRAW = "UPDATE record SET anchor_status = 'PENDING'"
+            + " WHERE anchor_status = 'ANCHORED'" + IDS;
 
     private final DataSource dataSource;
 
@@ -39,18 +45,24 @@ public class AnchoredBatches implements EventHandler {
 
     @Override
     public Set<EventType> handles() {
-        return Set.of(EventType.BATCH_ANCHORED);
+        return Set.of(EventType.BATCH_ANCHORED, EventType.BATCH_ANCHOR_WITHDRAWN);
     }
 
     @Override
     public void handle(CloudEvent<EventData> event) {
-        BatchAnchored batch = (BatchAnchored) event.data();
-        List<UUID> ids = batch.recordIds();
+        if (event.data() instanceof BatchAnchorWithdrawn withdrawn) {
+            update(WITHDRAW, withdrawn.recordIds());
+        } else {
+            update(ANCHOR, ((BatchAnchored) event.data()).recordIds());
+        }
+    }
+
+    private void update(String statement, List<UUID> ids) {
         if (ids == null || ids.isEmpty()) {
             return;
         }
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement(UPDATE)) {
+                PreparedStatement update = connection.prepareStatement(statement)) {
             for (int from = 0; from < ids.size(); from += CHUNK) {
                 for (int i = 0; i < CHUNK; i++) {
                     update.setBytes(i + 1, bytes(ids.get(Math.min(from + i, ids.size() - 1))));
@@ -59,7 +71,7 @@ public class AnchoredBatches implements EventHandler {
             }
             update.executeBatch();
         } catch (SQLException e) {
-            throw new IllegalStateException("could not mark an anchored batch's records: " + e.getMessage(), e);
+            throw new IllegalStateException("could not change an anchored batch's records: " + e.getMessage(), e);
         }
     }
 
