@@ -28,7 +28,9 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+# The ports, URLs and paths are those of deploy/local/platform (lib/common.sh).
+# shellcheck source=lib/common.sh
+source "$HERE/lib/common.sh"
 
 offset=0
 uploads=2000
@@ -46,46 +48,17 @@ while (($#)); do
     --faults) export EHR_FAULTS_COMPONENTS=${2:?--faults needs a list}; shift 2 ;;
     --keep-report) keep_report=1; shift ;;
     --frozen-jars) frozen=1; shift ;;
-    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) usage 0 ;;
     *) echo "faults: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ $offset =~ ^[0-9]+$ ]] || { echo "faults: --port-offset must be a number" >&2; exit 2; }
 
 # Same defaults as deploy/local/platform, shifted by the offset; a variable already set wins.
-port() { local var=$1 default=$2; [[ -n ${!var:-} ]] || export "$var=$((default + offset))"; }
-port EHR_DB_PORT 3306
-port EHR_KAFKA_PORT 9092
-port EHR_KAFKA_CONTROLLER_PORT 9093
-port EHR_S3_PORT 9000
-port EHR_CHAIN_PORT 8545
-port EHR_KEYCLOAK_PORT 8180
-port EHR_KEYCLOAK_MGMT_PORT 8190
-port EHR_SMTP_PORT 1025
-port EHR_MAIL_API_PORT 8025
-port EHR_GATEWAY_PORT 8080
-port EHR_IDENTITY_PORT 8081
-port EHR_RECORDS_PORT 8082
-port EHR_CONSENT_PORT 8083
-port EHR_APPOINTMENT_PORT 8084
-port EHR_NOTIFICATION_PORT 8085
-port EHR_CHAIN_ANCHOR_PORT 8086
-# The services read these URLs with defaults on the standard ports, and deploy/local/platform does
-# not derive them from the port variables: without them a service on shifted ports would check
-# tokens against, and call, the stack on the default ports.
-: "${EHR_KEYCLOAK_URL:=http://localhost:$EHR_KEYCLOAK_PORT}"
-: "${EHR_KEYCLOAK_ISSUER:=$EHR_KEYCLOAK_URL/realms/ehr}"
-: "${EHR_KEYCLOAK_JWKS:=$EHR_KEYCLOAK_URL/realms/ehr/protocol/openid-connect/certs}"
-: "${EHR_IDENTITY_URL:=http://localhost:$EHR_IDENTITY_PORT}"
-: "${EHR_CONSENT_URL:=http://localhost:$EHR_CONSENT_PORT}"
-: "${EHR_CHAIN_ANCHOR_URL:=http://localhost:$EHR_CHAIN_ANCHOR_PORT}"
-: "${EHR_PORTAL_URL:=http://localhost:$EHR_GATEWAY_PORT}"
-: "${EHR_CHAIN_RPC_URL:=http://localhost:$EHR_CHAIN_PORT}"
-export EHR_KEYCLOAK_URL EHR_KEYCLOAK_ISSUER EHR_KEYCLOAK_JWKS EHR_IDENTITY_URL EHR_CONSENT_URL \
-  EHR_CHAIN_ANCHOR_URL EHR_PORTAL_URL EHR_CHAIN_RPC_URL
-export EHR_STATE_DIR=${EHR_STATE_DIR:-$ROOT/.local}
-mkdir -p "$EHR_STATE_DIR"
-EHR_STATE_DIR=$(cd "$EHR_STATE_DIR" && pwd)
+default_ports "$offset" export
+stack_urls
+stack_paths
+export EHR_STATE_DIR=$STATE
 export EHR_FAULTS_UPLOADS=$uploads EHR_FAULTS_BOOKINGS=$bookings EHR_FAULTS_OUTAGE_S=$outage
 
 echo "faults: stack $EHR_STATE_DIR, gateway :$EHR_GATEWAY_PORT (port offset $offset)"
@@ -99,7 +72,7 @@ if ((frozen)); then
     cp -a "$ROOT/deploy/local" "$ROOT/deploy/keycloak" "$copy/deploy/"
     for name in identity-service records-service consent-service appointment-service notification-service \
       chain-anchor-service; do
-      [[ -f $ROOT/$name/target/quarkus-app/quarkus-run.jar ]] || { echo "faults: $name is not built" >&2; exit 1; }
+      [[ -f $ROOT/$name/target/quarkus-app/quarkus-run.jar ]] || die "$name is not built"
       mkdir -p "$copy/$name/target"
       cp -a "$ROOT/$name/target/quarkus-app" "$copy/$name/target/"
     done
