@@ -50,11 +50,16 @@ start_kafka() {
   render "$HERE/conf/kafka.properties" "$cfg" PORT="$EHR_KAFKA_PORT" \
     CONTROLLER_PORT="$EHR_KAFKA_CONTROLLER_PORT" LOG_DIRS="$DATA/kafka/logs"
   if [[ ! -f $DATA/kafka/logs/meta.properties ]]; then
-    # A Kafka cluster id is a base64url-encoded random UUID (22 characters).
+    # The cluster id comes from Kafka itself (kafka-storage random-uuid): a base64url UUID that never
+    # starts with '-', which the tool's argument parser would take for an option (a random one
+    # did once in 64 fresh stacks: "argument --cluster-id/-t: expected one argument"). The
+    # --cluster-id=ID form keeps even such an id a value.
     local id
-    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    id=$(java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$KAFKA_HOME/libs/*" \
+      kafka.tools.StorageTool random-uuid 2>>"$LOGS/kafka.log") || id=""
+    [[ -n $id ]] || fail kafka "kafka-storage random-uuid failed"
     java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$KAFKA_HOME/libs/*" \
-      kafka.tools.StorageTool format --config "$cfg" --cluster-id "$id" --ignore-formatted \
+      kafka.tools.StorageTool format --config "$cfg" --cluster-id="$id" --ignore-formatted \
       >>"$LOGS/kafka.log" 2>&1 || fail kafka "formatting the KRaft storage failed"
   fi
   launch kafka "$DATA/kafka" java -Xmx256m -XX:+UseSerialGC -Djava.awt.headless=true \
