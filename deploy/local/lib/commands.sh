@@ -53,11 +53,8 @@ stop_component() {
   fi
   pid=$(pid_of "$name")
   t=$(now_ms)
-  # The pid leads its own process group (setsid): signal the group, so helpers go with it.
-  local target=$pid stat pgrp
-  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || true
-  read -r _ _ pgrp _ <<<"${stat##*) }"
-  [[ $pgrp == "$pid" ]] && target=-$pid
+  local target
+  target=$(signal_target "$pid")
   kill -TERM -- "$target" 2>/dev/null || true
   for i in $(seq 200); do
     alive "$pid" || break
@@ -75,17 +72,14 @@ stop_component() {
 # A crash: SIGKILL to the component's process group, no shutdown hooks, no flush. Fault tests and
 # the fault-injection script use it; `up` starts the component again.
 cmd_kill() {
-  local name pid target stat pgrp i
+  local name pid target i
   for name in "$@"; do
     if ! is_running "$name"; then
       line "$name" "not running"
       continue
     fi
     pid=$(pid_of "$name")
-    target=$pid
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || true
-    read -r _ _ pgrp _ <<<"${stat##*) }"
-    [[ $pgrp == "$pid" ]] && target=-$pid
+    target=$(signal_target "$pid")
     kill -KILL -- "$target" 2>/dev/null || true
     for i in $(seq 100); do
       alive "$pid" || break

@@ -50,6 +50,15 @@ other_stack() {
   return 0
 }
 
+# What to signal to stop a component's process: when the pid leads its own process group (launch
+# starts it with setsid), the group (-pid), so helpers go with it; else the pid.
+signal_target() {
+  local pid=$1 stat pgrp
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || true
+  read -r _ _ pgrp _ <<<"${stat##*) }"
+  if [[ $pgrp == "$pid" ]]; then echo "-$pid"; else echo "$pid"; fi
+}
+
 # Starts a server detached from this shell (own session, no inherited stdio or lock), recording
 # its pid. The log of the previous run is kept as NAME.log.1.
 launch() {
