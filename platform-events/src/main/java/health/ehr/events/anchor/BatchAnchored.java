@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A Merkle batch's root reached the confirmation depth in AnchorRegistry. CloudEvents type {@code ehr.anchor.BatchAnchored.v1}. */
+/**
+ * A Merkle batch's root reached the confirmation depth in AnchorRegistry. CloudEvents type
+ * {@code ehr.anchor.BatchAnchored.v1}.
+ */
 public record BatchAnchored(
         UUID batchId,
         String merkleRoot,

@@ -3,7 +3,10 @@ package health.ehr.events.anchor;
 import health.ehr.events.EventData;
 import java.util.UUID;
 
-/** A chain command or anchor could not be carried out; the reason says why. CloudEvents type {@code ehr.anchor.ChainTransactionFailed.v1}. */
+/**
+ * A chain command or anchor could not be carried out; the reason says why. CloudEvents type
+ * {@code ehr.anchor.ChainTransactionFailed.v1}.
+ */
 public record ChainTransactionFailed(
         UUID commandId,
         String commandType,

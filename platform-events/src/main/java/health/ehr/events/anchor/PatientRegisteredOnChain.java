@@ -3,7 +3,10 @@ package health.ehr.events.anchor;
 import health.ehr.events.EventData;
 import java.util.UUID;
 
-/** A patient's pseudonymous id is registered in PatientRegistry. CloudEvents type {@code ehr.anchor.PatientRegisteredOnChain.v1}. */
+/**
+ * A patient's pseudonymous id is registered in PatientRegistry. CloudEvents type
+ * {@code ehr.anchor.PatientRegisteredOnChain.v1}.
+ */
 public record PatientRegisteredOnChain(
         UUID patientId,
         String chainId,

@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An appointment was cancelled by its patient or practitioner; the slot is free again. CloudEvents type {@code ehr.appointments.AppointmentCancelled.v1}. */
+/**
+ * An appointment was cancelled by its patient or practitioner; the slot is free again. CloudEvents type
+ * {@code ehr.appointments.AppointmentCancelled.v1}.
+ */
 public record AppointmentCancelled(
         UUID appointmentId,
         UUID slotId,

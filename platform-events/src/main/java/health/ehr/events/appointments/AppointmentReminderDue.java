@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An appointment is within its reminder lead time; emitted once per appointment. CloudEvents type {@code ehr.appointments.AppointmentReminderDue.v1}. */
+/**
+ * An appointment is within its reminder lead time; emitted once per appointment. CloudEvents type
+ * {@code ehr.appointments.AppointmentReminderDue.v1}.
+ */
 public record AppointmentReminderDue(
         UUID appointmentId,
         UUID patientId,

@@ -3,7 +3,10 @@ package health.ehr.events.chain;
 import health.ehr.events.EventData;
 import java.util.UUID;
 
-/** Chain command: submit a patient-signed EIP-712 grant to ConsentRegistry.grantWithSig. CloudEvents type {@code ehr.chain.GrantConsent.v1}. */
+/**
+ * Chain command: submit a patient-signed EIP-712 grant to ConsentRegistry.grantWithSig. CloudEvents type
+ * {@code ehr.chain.GrantConsent.v1}.
+ */
 public record GrantConsent(
         UUID commandId,
         UUID consentId,

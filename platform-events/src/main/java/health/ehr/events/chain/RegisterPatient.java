@@ -3,7 +3,10 @@ package health.ehr.events.chain;
 import health.ehr.events.EventData;
 import java.util.UUID;
 
-/** Chain command: register a pseudonymous patient id with its controller in PatientRegistry. CloudEvents type {@code ehr.chain.RegisterPatient.v1}. */
+/**
+ * Chain command: register a pseudonymous patient id with its controller in PatientRegistry. CloudEvents type
+ * {@code ehr.chain.RegisterPatient.v1}.
+ */
 public record RegisterPatient(
         UUID commandId,
         UUID patientId,

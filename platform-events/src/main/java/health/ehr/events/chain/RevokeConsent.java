@@ -3,7 +3,10 @@ package health.ehr.events.chain;
 import health.ehr.events.EventData;
 import java.util.UUID;
 
-/** Chain command: submit a patient-signed EIP-712 revocation to ConsentRegistry.revokeWithSig. CloudEvents type {@code ehr.chain.RevokeConsent.v1}. */
+/**
+ * Chain command: submit a patient-signed EIP-712 revocation to ConsentRegistry.revokeWithSig. CloudEvents type
+ * {@code ehr.chain.RevokeConsent.v1}.
+ */
 public record RevokeConsent(
         UUID commandId,
         UUID consentId,

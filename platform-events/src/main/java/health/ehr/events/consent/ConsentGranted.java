@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A consent grant reached the confirmation depth on chain and is active. CloudEvents type {@code ehr.consent.ConsentGranted.v1}. */
+/**
+ * A consent grant reached the confirmation depth on chain and is active. CloudEvents type
+ * {@code ehr.consent.ConsentGranted.v1}.
+ */
 public record ConsentGranted(
         UUID consentId,
         UUID patientId,

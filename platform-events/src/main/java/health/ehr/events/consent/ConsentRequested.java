@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A patient asked for a consent grant; it is on its way to the chain. CloudEvents type {@code ehr.consent.ConsentRequested.v1}. */
+/**
+ * A patient asked for a consent grant; it is on its way to the chain. CloudEvents type
+ * {@code ehr.consent.ConsentRequested.v1}.
+ */
 public record ConsentRequested(
         UUID consentId,
         UUID patientId,

@@ -3,7 +3,9 @@ package health.ehr.events.consent;
 import health.ehr.events.EventData;
 import java.util.UUID;
 
-/** A consent revocation reached the confirmation depth on chain. CloudEvents type {@code ehr.consent.ConsentRevoked.v1}. */
+/**
+ * A consent revocation reached the confirmation depth on chain. CloudEvents type {@code ehr.consent.ConsentRevoked.v1}.
+ */
 public record ConsentRevoked(
         UUID consentId,
         UUID patientId,

@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An administrator registered a partner clinic (a Keycloak confidential client). CloudEvents type {@code ehr.identity.ClinicRegistered.v1}. */
+/**
+ * An administrator registered a partner clinic (a Keycloak confidential client). CloudEvents type
+ * {@code ehr.identity.ClinicRegistered.v1}.
+ */
 public record ClinicRegistered(
         UUID clinicId,
         String name,

@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A patient registered themselves; carries what notification-service needs to reach them. CloudEvents type {@code ehr.identity.PatientRegistered.v1}. */
+/**
+ * A patient registered themselves; carries what notification-service needs to reach them. CloudEvents type
+ * {@code ehr.identity.PatientRegistered.v1}.
+ */
 public record PatientRegistered(
         UUID patientId,
         String chainId,

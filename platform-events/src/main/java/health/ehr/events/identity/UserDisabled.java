@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A user (patient, practitioner or clinic) was disabled and can no longer sign in. CloudEvents type {@code ehr.identity.UserDisabled.v1}. */
+/**
+ * A user (patient, practitioner or clinic) was disabled and can no longer sign in. CloudEvents type
+ * {@code ehr.identity.UserDisabled.v1}.
+ */
 public record UserDisabled(
         UUID userId,
         String role,

@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The head of a patient's hash-chained access log was sealed, to be anchored like a record. CloudEvents type {@code ehr.records.AuditHeadSealed.v1}. */
+/**
+ * The head of a patient's hash-chained access log was sealed, to be anchored like a record. CloudEvents type
+ * {@code ehr.records.AuditHeadSealed.v1}.
+ */
 public record AuditHeadSealed(
         UUID sealId,
         UUID patientId,

@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A practitioner used audited emergency access to a patient's record; the patient is told. CloudEvents type {@code ehr.records.EmergencyAccessUsed.v1}. */
+/**
+ * A practitioner used audited emergency access to a patient's record; the patient is told. CloudEvents type
+ * {@code ehr.records.EmergencyAccessUsed.v1}.
+ */
 public record EmergencyAccessUsed(
         UUID recordId,
         UUID patientId,

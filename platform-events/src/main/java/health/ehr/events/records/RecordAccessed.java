@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Someone other than the owner read a record's content, proof or metadata. CloudEvents type {@code ehr.records.RecordAccessed.v1}. */
+/**
+ * Someone other than the owner read a record's content, proof or metadata. CloudEvents type
+ * {@code ehr.records.RecordAccessed.v1}.
+ */
 public record RecordAccessed(
         UUID recordId,
         UUID patientId,

@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A record was crypto-shredded: its data key destroyed and its ciphertext deleted. CloudEvents type {@code ehr.records.RecordErased.v1}. */
+/**
+ * A record was crypto-shredded: its data key destroyed and its ciphertext deleted. CloudEvents type
+ * {@code ehr.records.RecordErased.v1}.
+ */
 public record RecordErased(
         UUID recordId,
         UUID patientId,

@@ -4,7 +4,10 @@ import health.ehr.events.EventData;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A record's ciphertext and metadata were stored; its hash waits to be anchored. CloudEvents type {@code ehr.records.RecordStored.v1}. */
+/**
+ * A record's ciphertext and metadata were stored; its hash waits to be anchored. CloudEvents type
+ * {@code ehr.records.RecordStored.v1}.
+ */
 public record RecordStored(
         UUID recordId,
         UUID patientId,
