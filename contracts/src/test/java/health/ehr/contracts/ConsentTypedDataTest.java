@@ -20,7 +20,8 @@ class ConsentTypedDataTest {
 
     // The fixed vector shared with test/ConsentRegistry.t.sol (test_digestsOfTheFixedVectorMatchTheJavaEncoder),
     // where the contract itself computes these digests at this chain id and address.
-    private static final ConsentTypedData FIXED = new ConsentTypedData(31337, "0x000000000000000000000000000000000000C0DE");
+    private static final ConsentTypedData FIXED =
+            new ConsentTypedData(31337, "0x000000000000000000000000000000000000C0DE");
     private static final byte[] PATIENT = bytes32("0x1000000000000000000000000000000000000000000000000000000000000001");
     private static final byte[] GRANTEE = bytes32("0x2000000000000000000000000000000000000000000000000000000000000002");
     private static final byte[] SCOPE = bytes32("0x3000000000000000000000000000000000000000000000000000000000000003");
@@ -60,9 +61,12 @@ class ConsentTypedDataTest {
 
     @Test
     void typedDataJsonUsesOpenZeppelinsDomainOrderAndHexBytes32() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(FIXED.grantJson(PATIENT, GRANTEE, SCOPE, EXPIRES_AT, BigInteger.ONE));
-        assertEquals(List.of("name", "version", "chainId", "verifyingContract"), names(json.at("/types/EIP712Domain")));
-        assertEquals(List.of("patientId", "granteeId", "scopeHash", "expiresAt", "nonce"), names(json.at("/types/Grant")));
+        JsonNode json = new ObjectMapper()
+                .readTree(FIXED.grantJson(PATIENT, GRANTEE, SCOPE, EXPIRES_AT, BigInteger.ONE));
+        assertEquals(List.of("name", "version", "chainId", "verifyingContract"),
+                names(json.at("/types/EIP712Domain")));
+        assertEquals(List.of("patientId", "granteeId", "scopeHash", "expiresAt", "nonce"),
+                names(json.at("/types/Grant")));
         assertEquals("uint64", json.at("/types/Grant/3/type").asText());
         assertEquals("Grant", json.at("/primaryType").asText());
         assertEquals("EHR ConsentRegistry", json.at("/domain/name").asText());

@@ -43,7 +43,8 @@ class ContractDeployerTest {
     void jsonTwinSitsBesideTheEnvFile() {
         assertEquals(Path.of("/x/contracts.json"), ContractDeployer.jsonTwin(Path.of("/x/contracts.env")));
         assertEquals(Path.of("/x/chain.json"), ContractDeployer.jsonTwin(Path.of("/x/chain")));
-        assertTrue(DEPLOYMENT.toJson().contains("\"consentRegistry\" : \"0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\""));
+        assertTrue(DEPLOYMENT.toJson()
+                .contains("\"consentRegistry\" : \"0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\""));
     }
 
     @Test
