@@ -5,7 +5,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.ehr.appointment.Slot;
@@ -66,7 +65,8 @@ class AppointmentResourceTest {
 
     static List<String> createSlots(Party practitioner, Instant from, int count, int minutes) {
         return given().auth().oauth2(practitioner.token()).contentType(ContentType.JSON)
-                .body(Map.of("from", from.toString(), "to", from.plus((long) count * minutes, ChronoUnit.MINUTES).toString(),
+                .body(Map.of("from", from.toString(),
+                        "to", from.plus((long) count * minutes, ChronoUnit.MINUTES).toString(),
                         "durationMinutes", minutes))
                 .post("/api/appointments/slots")
                 .then().statusCode(201).body("items", hasSize(count))
@@ -184,8 +184,10 @@ class AppointmentResourceTest {
         given().get("/api/appointments/slots").then().statusCode(401).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body(Map.of()).post("/api/appointments/slots").then().statusCode(401);
         given().get("/api/appointments").then().statusCode(401);
-        given().contentType(ContentType.JSON).body(Map.of("slotId", id)).post("/api/appointments").then().statusCode(401);
-        given().contentType(ContentType.JSON).body(Map.of()).post("/api/appointments/" + id + "/cancel").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(Map.of("slotId", id)).post("/api/appointments")
+                .then().statusCode(401);
+        given().contentType(ContentType.JSON).body(Map.of()).post("/api/appointments/" + id + "/cancel")
+                .then().statusCode(401);
         given().contentType(ContentType.JSON).body(Map.of("slotId", id)).post("/api/appointments/" + id + "/reschedule")
                 .then().statusCode(401);
         given().auth().oauth2("not.a.token").get("/api/appointments").then().statusCode(401);
@@ -199,7 +201,8 @@ class AppointmentResourceTest {
         given().auth().oauth2(doctor.token()).contentType(ContentType.JSON).body(Map.of("slotId", id))
                 .post("/api/appointments/" + id + "/reschedule").then().statusCode(403);
         String admin = health.ehr.support.testing.LocalStack.userToken(
-                health.ehr.support.testing.LocalStack.ADMIN_EMAIL, health.ehr.support.testing.LocalStack.ADMIN_PASSWORD);
+                health.ehr.support.testing.LocalStack.ADMIN_EMAIL,
+                health.ehr.support.testing.LocalStack.ADMIN_PASSWORD);
         given().auth().oauth2(admin).get("/api/appointments").then().statusCode(403);
         given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of())
                 .post("/api/appointments/" + id + "/cancel").then().statusCode(403);
@@ -229,7 +232,8 @@ class AppointmentResourceTest {
         past.available = true;
         past.createdAt = Instant.now();
         QuarkusTransaction.requiringNew().run(() -> slots.persist(past));
-        book(alice, past.slotId.toString()).then().statusCode(409).body("detail", equalTo("The slot has already started."));
+        book(alice, past.slotId.toString()).then().statusCode(409)
+                .body("detail", equalTo("The slot has already started."));
     }
 
     @Test
@@ -293,7 +297,8 @@ class AppointmentResourceTest {
             slotIds.add(createSlots(doc, from, 1, 30).get(0));
         }
         ExecutorService pool = Executors.newFixedThreadPool(5);
-        List<Callable<Integer>> calls = slotIds.stream().<Callable<Integer>>map(s -> () -> book(patient, s).statusCode())
+        List<Callable<Integer>> calls = slotIds.stream()
+                .<Callable<Integer>>map(s -> () -> book(patient, s).statusCode())
                 .toList();
         long created = pool.invokeAll(calls).stream().filter(f -> {
             try {
@@ -346,7 +351,8 @@ class AppointmentResourceTest {
 
         given().auth().oauth2(doc.token()).contentType(ContentType.JSON).body(Map.of("reason", "ill"))
                 .post("/api/appointments/" + appointment + "/cancel")
-                .then().statusCode(200).body("status", equalTo("CANCELLED")).body("appointmentId", equalTo(appointment));
+                .then().statusCode(200).body("status", equalTo("CANCELLED"))
+                .body("appointmentId", equalTo(appointment));
         assertEquals(true, slotAvailable(slot));
         assertEquals(1, outboxEvents("ehr.appointments.AppointmentCancelled.v1", appointment));
         given().auth().oauth2(patient.token()).contentType(ContentType.JSON).body(Map.of())
@@ -375,7 +381,8 @@ class AppointmentResourceTest {
                 .post("/api/appointments/" + appointment + "/reschedule").then().statusCode(409);
         assertEquals(false, slotAvailable(s.get(0)));
         // Unknown slot 404, missing slot 400, someone else's appointment 404.
-        given().auth().oauth2(patient.token()).contentType(ContentType.JSON).body(Map.of("slotId", UUID.randomUUID().toString()))
+        given().auth().oauth2(patient.token()).contentType(ContentType.JSON)
+                .body(Map.of("slotId", UUID.randomUUID().toString()))
                 .post("/api/appointments/" + appointment + "/reschedule").then().statusCode(404);
         given().auth().oauth2(patient.token()).contentType(ContentType.JSON).body(Map.of())
                 .post("/api/appointments/" + appointment + "/reschedule").then().statusCode(400);

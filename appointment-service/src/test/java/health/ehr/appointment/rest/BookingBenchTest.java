@@ -111,7 +111,8 @@ class BookingBenchTest {
                 clients);
         System.out.printf("BENCH booking baseline: the slot's conditional UPDATE alone through JDBC, %d clients:"
                 + " %.0f claims/s%n%n", clients, rawClaims);
-        String conditions = String.format("%d slots, %d clients: %d x 201, %d x 409, %d other in %.2f s; %.0f requests/s",
+        String conditions = String.format(
+                "%d slots, %d clients: %d x 201, %d x 409, %d other in %.2f s; %.0f requests/s",
                 slots.size(), clients, created.get(), conflicts.get(), other.get(), seconds, sorted.size() / seconds);
         BenchFigure.of("appointment-service", "appointment.booking.throughput",
                         "Bookings, 1,000 slots, 32 concurrent clients")
