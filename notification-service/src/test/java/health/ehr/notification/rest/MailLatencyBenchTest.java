@@ -47,7 +47,8 @@ class MailLatencyBenchTest {
         List<Instant> produced = new ArrayList<>();
         List<UUID[]> parties = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            parties.add(new UUID[] {Events.patient(LocalStack.uniqueEmail("bp")), Events.practitioner(LocalStack.uniqueEmail("bd"))});
+            parties.add(new UUID[] {Events.patient(LocalStack.uniqueEmail("bp")),
+                    Events.practitioner(LocalStack.uniqueEmail("bd"))});
         }
         // The clock starts once the service has caught up with its topics (consumer-group lag 0, the
         // last party's directory event applied). The local Kafka is shared: another benchmark (chain-anchor's
@@ -65,8 +66,9 @@ class MailLatencyBenchTest {
         Instant start = Instant.now().plus(10, ChronoUnit.DAYS);
         long t0 = System.nanoTime();
         for (UUID[] p : parties) {
-            CloudEvent<AppointmentBooked> e = Events.event("/appointment-service", new AppointmentBooked(UUID.randomUUID(),
-                    UUID.randomUUID(), p[0], p[1], start, start.plus(30, ChronoUnit.MINUTES)));
+            CloudEvent<AppointmentBooked> e = Events.event("/appointment-service",
+                    new AppointmentBooked(UUID.randomUUID(), UUID.randomUUID(), p[0], p[1], start,
+                            start.plus(30, ChronoUnit.MINUTES)));
             produced.add(e.time());
             Events.send(e);
             eventIds.add(e.id());
@@ -138,7 +140,8 @@ class MailLatencyBenchTest {
                 var ends = admin.listOffsets(request).all().get();
                 long lag = 0;
                 for (var e : committed.entrySet()) {
-                    lag += Math.max(0, ends.get(e.getKey()).offset() - (e.getValue() == null ? 0 : e.getValue().offset()));
+                    long done = e.getValue() == null ? 0 : e.getValue().offset();
+                    lag += Math.max(0, ends.get(e.getKey()).offset() - done);
                 }
                 largest = Math.max(largest, lag);
                 if (lag == 0) {

@@ -120,7 +120,8 @@ class NotificationFlowTest {
                 .body("items.find { it.eventId == '" + emergency.id() + "' }.attempts", equalTo(1))
                 .body("items.find { it.eventId == '" + emergency.id() + "' }.notificationId",
                         org.hamcrest.Matchers.notNullValue())
-                .body("items.find { it.eventId == '" + emergency.id() + "' }.sentAt", org.hamcrest.Matchers.notNullValue())
+                .body("items.find { it.eventId == '" + emergency.id() + "' }.sentAt",
+                        org.hamcrest.Matchers.notNullValue())
                 // The practitioner's mail is not the patient's business.
                 .body("items.recipient", org.hamcrest.Matchers.not(hasItem(doctorMail)));
     }
@@ -180,10 +181,12 @@ class NotificationFlowTest {
         given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("reminderLeadHours", 3))
                 .put("/api/notifications/preferences").then().statusCode(400)
                 .body("errors.field", hasItem("emailEnabled"));
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("emailEnabled", true, "reminderLeadHours", 0))
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("emailEnabled", true, "reminderLeadHours", 0))
                 .put("/api/notifications/preferences").then().statusCode(400)
                 .body("errors.field", hasItem("reminderLeadHours"));
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("emailEnabled", true, "reminderLeadHours", 25))
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("emailEnabled", true, "reminderLeadHours", 25))
                 .put("/api/notifications/preferences").then().statusCode(400);
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{nope")
                 .put("/api/notifications/preferences").then().statusCode(400);

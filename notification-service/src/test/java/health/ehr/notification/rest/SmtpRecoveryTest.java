@@ -70,7 +70,8 @@ class SmtpRecoveryTest {
         await(() -> inbox(fresh).size() == 1, Duration.ofSeconds(20), "a new mail once SMTP is back");
         await(() -> inbox(waiting).size() == 1, Duration.ofSeconds(15), "the waiting mail, long before its back-off");
         double seconds = (System.nanoTime() - back) / 1e9;
-        assertTrue(Instant.now().isBefore(retryWas), "delivered " + seconds + " s after SMTP came back, before " + retryWas);
+        assertTrue(Instant.now().isBefore(retryWas),
+                "delivered " + seconds + " s after SMTP came back, before " + retryWas);
         Thread.sleep(1500);
         assertEquals(1, inbox(waiting).size(), "sent once");
         assertEquals(2, delivery(failed.id()).attempts, "the catch-up attempt counts");

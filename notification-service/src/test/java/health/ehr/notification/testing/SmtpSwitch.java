@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SmtpSwitch {
 
     public static final int PORT = freePort();
-    private static final int TARGET = Integer.parseInt(health.ehr.support.testing.LocalStack.env("EHR_SMTP_PORT", "1025"));
+    private static final int TARGET =
+            Integer.parseInt(health.ehr.support.testing.LocalStack.env("EHR_SMTP_PORT", "1025"));
     private static ServerSocket server;
     private static final List<Socket> open = new CopyOnWriteArrayList<>();
 
