@@ -56,8 +56,9 @@ class ChartRenderingTest {
     void productionValuesRenderOnlyValidKubernetesObjects() {
         Chart.Rendered r = Chart.render(Renders.PRODUCTION);
         Set<String> kinds = r.objects().stream().map(HasMetadata::getKind).collect(Collectors.toSet());
-        assertTrue(kinds.containsAll(Set.of("Deployment", "Service", "ConfigMap", "ServiceAccount", "Ingress", "HTTPRoute",
-                "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "Job")), kinds::toString);
+        assertTrue(kinds.containsAll(Set.of("Deployment", "Service", "ConfigMap", "ServiceAccount", "Ingress",
+                "HTTPRoute", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor",
+                "Job")), kinds::toString);
         assertTrue(r.all(io.fabric8.kubernetes.api.model.Secret.class).stream()
                         .noneMatch(s -> s.getMetadata().getName().equals(Chart.resourceName("credentials"))),
                 "production names existing Secrets only: the chart creates no credentials Secret");
@@ -70,15 +71,19 @@ class ChartRenderingTest {
             Deployment d = r.named(Deployment.class, Chart.resourceName("eval-" + server));
             assertEquals(1, d.getSpec().getReplicas(), server + " runs a single replica");
             assertEquals("true", d.getMetadata().getLabels().get("ehr.health/evaluation-only"), server);
-            assertTrue(d.getMetadata().getAnnotations().get("ehr.health/warning").contains("NOT FOR PRODUCTION"), server);
+            assertTrue(d.getMetadata().getAnnotations().get("ehr.health/warning").contains("NOT FOR PRODUCTION"),
+                    server);
         }
-        assertTrue(r.objects().stream().allMatch(o -> "true".equals(o.getMetadata().getLabels().get("ehr.health/evaluation-mode"))),
+        assertTrue(r.objects().stream()
+                        .allMatch(o -> "true".equals(o.getMetadata().getLabels().get("ehr.health/evaluation-mode"))),
                 "every object of an evaluation install says so");
-        assertEquals(5, r.all(PersistentVolumeClaim.class).size(), "mysql, kafka, minio, keycloak and anvil keep data when asked");
+        assertEquals(5, r.all(PersistentVolumeClaim.class).size(),
+                "mysql, kafka, minio, keycloak and anvil keep data when asked");
         for (String key : Renders.SERVICES.keySet()) {
             Map<String, String> env = r.named(ConfigMap.class, Renders.serviceName(key)).getData();
             assertEquals(Chart.resourceName("eval-kafka") + ":9092", env.get("EHR_KAFKA_BOOTSTRAP"), key);
-            assertTrue(env.get("QUARKUS_DATASOURCE_JDBC_URL").startsWith("jdbc:mysql://" + Chart.resourceName("eval-mysql") + ":3306/"), key);
+            assertTrue(env.get("QUARKUS_DATASOURCE_JDBC_URL")
+                    .startsWith("jdbc:mysql://" + Chart.resourceName("eval-mysql") + ":3306/"), key);
         }
     }
 
@@ -105,13 +110,15 @@ class ChartRenderingTest {
         String name = Renders.serviceName(key);
         assertEquals(List.of(name), r.all(Deployment.class).stream().map(d -> d.getMetadata().getName()).toList());
         assertEquals(List.of(name), r.all(Service.class).stream().map(s -> s.getMetadata().getName()).toList());
-        List<String> others = Renders.SERVICES.values().stream().map(Chart::resourceName).filter(n -> !n.equals(name)).toList();
+        List<String> others = Renders.SERVICES.values().stream().map(Chart::resourceName)
+                .filter(n -> !n.equals(name)).toList();
         for (String other : others) {
             assertFalse(r.yaml().contains(other + ":") || r.yaml().contains("name: " + other + "\n"),
                     () -> "the render of " + key + " still refers to the disabled " + other);
         }
         Ingress ingress = r.all(Ingress.class).get(0);
-        assertEquals(1, ingress.getSpec().getRules().get(0).getHttp().getPaths().size(), "only the enabled area is routed");
+        assertEquals(1, ingress.getSpec().getRules().get(0).getHttp().getPaths().size(),
+                "only the enabled area is routed");
     }
 
     @Test
@@ -119,11 +126,14 @@ class ChartRenderingTest {
         Renders.all().forEach(values -> {
             for (HasMetadata o : Chart.render(values).objects()) {
                 Map<String, String> labels = o.getMetadata().getLabels();
-                for (String label : List.of("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
-                        "app.kubernetes.io/managed-by", "app.kubernetes.io/component", "app.kubernetes.io/part-of", "helm.sh/chart")) {
-                    assertTrue(labels != null && labels.containsKey(label), o.getKind() + "/" + o.getMetadata().getName() + " lacks " + label);
+                for (String label : List.of("app.kubernetes.io/name", "app.kubernetes.io/instance",
+                        "app.kubernetes.io/version", "app.kubernetes.io/managed-by", "app.kubernetes.io/component",
+                        "app.kubernetes.io/part-of", "helm.sh/chart")) {
+                    assertTrue(labels != null && labels.containsKey(label),
+                            o.getKind() + "/" + o.getMetadata().getName() + " lacks " + label);
                 }
-                assertEquals(Chart.NAMESPACE, o.getMetadata().getNamespace(), o.getKind() + "/" + o.getMetadata().getName());
+                assertEquals(Chart.NAMESPACE, o.getMetadata().getNamespace(),
+                        o.getKind() + "/" + o.getMetadata().getName());
             }
         });
     }
@@ -173,7 +183,8 @@ class ChartRenderingTest {
     @Test
     void chartReadmeListsEveryParameter() throws IOException {
         String readme = Files.readString(Chart.DIR.resolve("README.md"));
-        Matcher m = Pattern.compile("(?m)^\\s*## @param (\\S+) ").matcher(Files.readString(Chart.DIR.resolve("values.yaml")));
+        Matcher m = Pattern.compile("(?m)^\\s*## @param (\\S+) ")
+                .matcher(Files.readString(Chart.DIR.resolve("values.yaml")));
         List<String> missing = new ArrayList<>();
         while (m.find()) {
             String param = m.group(1).replaceFirst("^services\\.\\w+\\.", "services.<name>.");

@@ -35,7 +35,8 @@ class InstallJobsTest {
 
     @Test
     void jobsAreHelmHooksByDefaultAndOrdinaryResourcesWhenAsked() {
-        assertTrue(Chart.render(Renders.DEFAULTS).all(Job.class).isEmpty(), "hooks are not part of the release manifest");
+        assertTrue(Chart.render(Renders.DEFAULTS).all(Job.class).isEmpty(),
+                "hooks are not part of the release manifest");
         Set<String> jobs = Chart.render(Renders.DEFAULTS_WITH_JOBS).all(Job.class).stream()
                 .map(j -> j.getMetadata().getName()).collect(Collectors.toSet());
         assertEquals(Set.of(Chart.resourceName("contracts-deploy-r1"), Chart.resourceName("realm-import-r1")), jobs);
@@ -54,7 +55,8 @@ class InstallJobsTest {
         ConfigMap addresses = r.named(ConfigMap.class, CONTRACTS);
         assertEquals("keep", addresses.getMetadata().getAnnotations().get("helm.sh/resource-policy"),
                 "recorded addresses survive an uninstall");
-        assertTrue(addresses.getData() == null || addresses.getData().isEmpty(), "the Job, not Helm, owns the addresses");
+        assertTrue(addresses.getData() == null || addresses.getData().isEmpty(),
+                "the Job, not Helm, owns the addresses");
     }
 
     @Test
@@ -66,10 +68,12 @@ class InstallJobsTest {
         assertEquals(List.of("contracts/scripts/deploy", "/work/contracts.env"),
                 deploy.getCommand().subList(deploy.getCommand().size() - 2, deploy.getCommand().size()));
         Map<String, EnvVar> env = deploy.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
-        assertTrue(env.keySet().containsAll(Set.of("EHR_CHAIN_RPC_URL", "EHR_CHAIN_ID", "EHR_CHAIN_WRITER_ADDRESS", "EHR_CHAIN_DEPLOYER_KEY")));
+        assertTrue(env.keySet().containsAll(Set.of("EHR_CHAIN_RPC_URL", "EHR_CHAIN_ID", "EHR_CHAIN_WRITER_ADDRESS",
+                "EHR_CHAIN_DEPLOYER_KEY")));
         assertEquals("chain-deployer-key", env.get("EHR_CHAIN_DEPLOYER_KEY").getValueFrom().getSecretKeyRef().getKey());
         String record = String.join(" ", spec.getContainers().get(0).getCommand());
-        assertTrue(record.contains("kubectl create configmap " + CONTRACTS + " --from-env-file=/work/contracts.env"), record);
+        assertTrue(record.contains("kubectl create configmap " + CONTRACTS + " --from-env-file=/work/contracts.env"),
+                record);
         assertEquals(Chart.resourceName("contracts-deploy"), spec.getServiceAccountName());
     }
 
@@ -103,7 +107,8 @@ class InstallJobsTest {
     void realmImportLeavesOutSeedPeopleAndLocalClientSecretsOutsideEvaluation() throws IOException {
         JsonNode realm = importedRealm(Chart.render(Renders.PRODUCTION));
         for (JsonNode user : realm.path("users")) {
-            assertTrue(user.hasNonNull("serviceAccountClientId"), "seed user imported: " + user.path("username").asText());
+            assertTrue(user.hasNonNull("serviceAccountClientId"),
+                    "seed user imported: " + user.path("username").asText());
         }
         for (JsonNode client : realm.path("clients")) {
             assertFalse(client.has("secret"), "local-only secret of " + client.path("clientId").asText() + " imported");
@@ -116,7 +121,8 @@ class InstallJobsTest {
         Map<String, EnvVar> env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .collect(Collectors.toMap(EnvVar::getName, e -> e));
         assertEquals("ehr-keycloak-admin", env.get("KC_CLI_PASSWORD").getValueFrom().getSecretKeyRef().getName());
-        assertEquals("ehr-keycloak-identity-client", env.get("IDENTITY_CLIENT_SECRET").getValueFrom().getSecretKeyRef().getName());
+        assertEquals("ehr-keycloak-identity-client",
+                env.get("IDENTITY_CLIENT_SECRET").getValueFrom().getSecretKeyRef().getName());
         assertEquals("SKIP", env.get("IF_RESOURCE_EXISTS").getValue());
     }
 
@@ -129,13 +135,16 @@ class InstallJobsTest {
         for (var client : Renders.CLIENT_SECRET_ENV.entrySet()) {
             String jobEnv = client.getValue().substring("EHR_".length());
             EnvVar e = env.get(jobEnv);
-            assertTrue(e != null && e.getValue() == null && e.getValueFrom().getSecretKeyRef() != null, client.getKey() + ": " + jobEnv);
-            EnvVar service = r.named(Deployment.class, Renders.serviceName(client.getKey())).getSpec().getTemplate().getSpec()
-                    .getContainers().get(0).getEnv().stream().filter(x -> x.getName().equals(client.getValue())).findFirst().orElseThrow();
+            assertTrue(e != null && e.getValue() == null && e.getValueFrom().getSecretKeyRef() != null,
+                    client.getKey() + ": " + jobEnv);
+            EnvVar service = r.named(Deployment.class, Renders.serviceName(client.getKey())).getSpec().getTemplate()
+                    .getSpec().getContainers().get(0).getEnv().stream()
+                    .filter(x -> x.getName().equals(client.getValue())).findFirst().orElseThrow();
             assertEquals(service.getValueFrom().getSecretKeyRef(), e.getValueFrom().getSecretKeyRef(),
                     client.getKey() + ": Keycloak and the service must get the same secret");
             String clientId = Renders.SERVICES.get(client.getKey());
-            assertTrue(script.contains("set_client_secret " + clientId + " \"$" + jobEnv + "\""), clientId + " not set:\n" + script);
+            assertTrue(script.contains("set_client_secret " + clientId + " \"$" + jobEnv + "\""),
+                    clientId + " not set:\n" + script);
         }
     }
 
@@ -144,15 +153,18 @@ class InstallJobsTest {
         for (String key : Renders.SERVICES.keySet()) {
             Container job = realmJob(Chart.render(Renders.onlyService(key)), "only " + key);
             Set<String> secrets = job.getEnv().stream().map(EnvVar::getName)
-                    .filter(n -> n.endsWith("_CLIENT_SECRET") && !n.equals("IDENTITY_CLIENT_SECRET")).collect(Collectors.toSet());
+                    .filter(n -> n.endsWith("_CLIENT_SECRET") && !n.equals("IDENTITY_CLIENT_SECRET"))
+                    .collect(Collectors.toSet());
             String own = Renders.CLIENT_SECRET_ENV.get(key);
-            Set<String> expected = own == null || key.equals("identity") ? Set.of() : Set.of(own.substring("EHR_".length()));
+            Set<String> expected = own == null || key.equals("identity")
+                    ? Set.of() : Set.of(own.substring("EHR_".length()));
             assertEquals(expected, secrets, key);
         }
     }
 
     private static Container realmJob(Chart.Rendered r, String combination) {
-        return r.all(Job.class).stream().filter(j -> j.getMetadata().getName().startsWith(Chart.resourceName("realm-import")))
+        return r.all(Job.class).stream()
+                .filter(j -> j.getMetadata().getName().startsWith(Chart.resourceName("realm-import")))
                 .findFirst().orElseThrow(() -> new AssertionError("no realm import Job (" + combination + ")"))
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
     }
@@ -161,28 +173,33 @@ class InstallJobsTest {
     void evaluationModeImportsTheWholeRealmAndHandsItsClientSecretToIdentityService() throws IOException {
         Chart.Rendered r = Chart.render(Renders.EVALUATION);
         JsonNode realm = importedRealm(r);
-        List<String> users = StreamSupport.stream(realm.path("users").spliterator(), false).map(u -> u.path("username").asText()).toList();
+        List<String> users = StreamSupport.stream(realm.path("users").spliterator(), false)
+                .map(u -> u.path("username").asText()).toList();
         assertTrue(users.contains("admin@ehr.local"), users::toString);
         String fromRealm = StreamSupport.stream(realm.path("clients").spliterator(), false)
-                .filter(c -> c.path("clientId").asText().equals("identity-service")).findFirst().orElseThrow().path("secret").asText();
+                .filter(c -> c.path("clientId").asText().equals("identity-service")).findFirst().orElseThrow()
+                .path("secret").asText();
         Secret credentials = r.named(Secret.class, Chart.resourceName("credentials"));
         assertEquals(fromRealm, decode(credentials.getData().get("keycloak-identity-client-secret")));
         for (var client : Renders.CLIENT_SECRET_ENV.entrySet()) {
             String clientId = Renders.SERVICES.get(client.getKey());
             String local = StreamSupport.stream(realm.path("clients").spliterator(), false)
-                    .filter(c -> c.path("clientId").asText().equals(clientId)).findFirst().orElseThrow().path("secret").asText();
+                    .filter(c -> c.path("clientId").asText().equals(clientId)).findFirst().orElseThrow()
+                    .path("secret").asText();
             assertEquals(clientId + "-local-secret", local, "the realm file's local-only secret");
             var ref = r.named(Deployment.class, Renders.serviceName(client.getKey())).getSpec().getTemplate().getSpec()
-                    .getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(client.getValue())).findFirst()
-                    .orElseThrow().getValueFrom().getSecretKeyRef();
+                    .getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(client.getValue()))
+                    .findFirst().orElseThrow().getValueFrom().getSecretKeyRef();
             assertEquals(Chart.resourceName("credentials"), ref.getName(), clientId);
-            assertEquals(local, decode(credentials.getData().get(ref.getKey())), clientId + ": service and realm agree");
+            assertEquals(local, decode(credentials.getData().get(ref.getKey())),
+                    clientId + ": service and realm agree");
         }
     }
 
     @Test
     void chartRealmFileEqualsTheRealmDefinition() throws IOException {
-        Path source = Path.of(System.getProperty("ehr.realm.source", "../keycloak/ehr-realm.json")).toAbsolutePath().normalize();
+        Path source = Path.of(System.getProperty("ehr.realm.source", "../keycloak/ehr-realm.json"))
+                .toAbsolutePath().normalize();
         assumeTrue(Files.exists(source), () -> "SKIPPED ONLY THIS COMPARISON: " + source + " does not exist yet");
         List<String> expected = Files.readAllLines(source);
         List<String> actual = Files.readAllLines(Chart.DIR.resolve("files/ehr-realm.json"));
@@ -191,8 +208,8 @@ class InstallJobsTest {
             line++;
         }
         assertTrue(line == expected.size() && line == actual.size(),
-                "deploy/helm/ehr-platform/files/ehr-realm.json differs from deploy/keycloak/ehr-realm.json at line " + (line + 1)
-                        + "; copy it: cp deploy/keycloak/ehr-realm.json deploy/helm/ehr-platform/files/");
+                "deploy/helm/ehr-platform/files/ehr-realm.json differs from deploy/keycloak/ehr-realm.json at line "
+                        + (line + 1) + "; copy it: cp deploy/keycloak/ehr-realm.json deploy/helm/ehr-platform/files/");
     }
 
     private static JsonNode importedRealm(Chart.Rendered r) throws IOException {

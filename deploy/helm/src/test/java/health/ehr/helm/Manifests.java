@@ -1,6 +1,5 @@
 package health.ehr.helm;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -31,7 +30,10 @@ import java.util.Map;
 final class Manifests {
 
     private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory());
-    /** Knows which model class serves each apiVersion and kind (core, apps, networking, gateway API, monitoring ...). */
+    /**
+     * Knows which model class serves each apiVersion and kind
+     * (core, apps, networking, gateway API, monitoring ...).
+     */
     private static final KubernetesSerialization REGISTRY = new KubernetesSerialization();
     /**
      * Deserialises into those classes. A plain mapper on purpose: fabric8's own mapper registers a module
@@ -55,7 +57,8 @@ final class Manifests {
             Class<? extends KubernetesResource> type = REGISTRY.getRegisteredKubernetesResource(
                     document.path("apiVersion").asText(), document.path("kind").asText());
             if (type == null || type == GenericKubernetesResource.class) {
-                problems.add(id + ": not a kind of the Kubernetes model (apiVersion " + document.path("apiVersion").asText() + ")");
+                problems.add(id + ": not a kind of the Kubernetes model (apiVersion "
+                        + document.path("apiVersion").asText() + ")");
                 continue;
             }
             KubernetesResource parsed;
@@ -70,7 +73,8 @@ final class Manifests {
                 continue;
             }
             if (!(parsed instanceof HasMetadata object) || parsed instanceof GenericKubernetesResource) {
-                problems.add(id + ": not a kind of the Kubernetes model (apiVersion " + document.path("apiVersion").asText() + ")");
+                problems.add(id + ": not a kind of the Kubernetes model (apiVersion "
+                        + document.path("apiVersion").asText() + ")");
                 continue;
             }
             List<String> unknown = new ArrayList<>();
@@ -79,7 +83,8 @@ final class Manifests {
             objects.add(object);
         }
         if (!problems.isEmpty()) {
-            throw new AssertionError("rendered manifests do not match the Kubernetes model:\n  " + String.join("\n  ", problems));
+            throw new AssertionError("rendered manifests do not match the Kubernetes model:\n  "
+                    + String.join("\n  ", problems));
         }
         return objects;
     }

@@ -81,7 +81,8 @@ class NetworkPolicyTest {
     @Test
     void onlyConsentAndChainAnchorServicesReachTheEthereumNode() {
         for (String key : Renders.SERVICES.keySet()) {
-            assertEquals(key.equals("consent") || key.equals("chainAnchor"), net.allows(service(key), ETHEREUM, 443), key);
+            assertEquals(key.equals("consent") || key.equals("chainAnchor"), net.allows(service(key), ETHEREUM, 443),
+                    key);
         }
     }
 

@@ -28,7 +28,8 @@ import java.util.Objects;
 final class NetworkReachability {
 
     /** Something that opens or accepts a connection: a pod of the release, a pod elsewhere, an address outside. */
-    record Endpoint(String name, String namespace, Map<String, String> labels, Map<String, Integer> namedPorts, String ip) {
+    record Endpoint(String name, String namespace, Map<String, String> labels, Map<String, Integer> namedPorts,
+            String ip) {
 
         static Endpoint pod(String name, String namespace, Map<String, String> labels) {
             return new Endpoint(name, namespace, labels, Map.of(), null);
@@ -72,7 +73,8 @@ final class NetworkReachability {
 
     /** The pods of a rendered Deployment or Job, by its name. */
     Endpoint workload(String name) {
-        return Objects.requireNonNull(workloads.get(name), () -> "no workload " + name + " among " + workloads.keySet());
+        return Objects.requireNonNull(workloads.get(name),
+                () -> "no workload " + name + " among " + workloads.keySet());
     }
 
     /** A pod in another namespace, e.g. the ingress controller. */

@@ -28,7 +28,8 @@ class NotesTest {
     @Test
     void emptyChartCreatedCredentialsAreNamedInAWarning() {
         String notes = Chart.notes(Renders.DEFAULTS);
-        assertTrue(notes.contains("WARNING: secret/" + Chart.resourceName("credentials") + " was created with EMPTY values"), notes);
+        assertTrue(notes.contains("WARNING: secret/" + Chart.resourceName("credentials")
+                + " was created with EMPTY values"), notes);
         assertTrue(notes.contains("db-password"), notes);
         assertTrue(notes.contains("chain.writerAddress is empty"), notes);
     }

@@ -39,7 +39,8 @@ final class Renders {
 
     static final Chart.Values DEFAULTS = Chart.Values.defaults();
     /** The install-time Jobs rendered as ordinary resources, so that they can be inspected. */
-    static final Chart.Values DEFAULTS_WITH_JOBS = DEFAULTS.with("jobs.helmHooks=false").named("defaults, jobs as resources");
+    static final Chart.Values DEFAULTS_WITH_JOBS =
+            DEFAULTS.with("jobs.helmHooks=false").named("defaults, jobs as resources");
     /** values-production.yaml, plus the Gateway API route and ServiceMonitors without the CRD check. */
     static final Chart.Values PRODUCTION = Chart.Values.production().with(
             "jobs.helmHooks=false",

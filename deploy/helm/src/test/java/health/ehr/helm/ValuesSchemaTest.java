@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ValuesSchemaTest {
 
     private static String refusal(String... set) {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.template(Renders.DEFAULTS.with(set)));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Chart.template(Renders.DEFAULTS.with(set)));
         return e.getMessage();
     }
 

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class WorkloadHardeningTest {
 
     private static final Pattern SECRET_NAME = Pattern.compile("PASSWORD|PASS|SECRET|KEY|TOKEN|CREDENTIAL");
-    private static final Pattern SECRET_TOKEN = Pattern.compile("(^|_)(PASSWORD|PASS|SECRET|KEY|TOKEN|CREDENTIALS?)(_|$)");
+    private static final Pattern SECRET_TOKEN =
+            Pattern.compile("(^|_)(PASSWORD|PASS|SECRET|KEY|TOKEN|CREDENTIALS?)(_|$)");
     private static final Pattern PRIVATE_KEY = Pattern.compile("0x[0-9a-fA-F]{64}");
 
     @Test
@@ -43,7 +44,8 @@ class WorkloadHardeningTest {
                     problems.add(w.id() + " " + c.getName() + ": root file system not read-only");
                 }
                 boolean tmp = c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")
-                        && w.template().getSpec().getVolumes().stream().anyMatch(v -> v.getName().equals(m.getName()) && v.getEmptyDir() != null));
+                        && w.template().getSpec().getVolumes().stream()
+                                .anyMatch(v -> v.getName().equals(m.getName()) && v.getEmptyDir() != null));
                 if (!tmp) {
                     problems.add(w.id() + " " + c.getName() + ": no emptyDir at /tmp");
                 }
@@ -164,14 +166,16 @@ class WorkloadHardeningTest {
         Renders.all().forEach(values -> {
             Chart.Rendered r = Chart.render(values);
             for (Deployment d : r.all(Deployment.class)) {
-                String key = Renders.SERVICES.keySet().stream().filter(k -> Renders.serviceName(k).equals(d.getMetadata().getName()))
+                String key = Renders.SERVICES.keySet().stream()
+                        .filter(k -> Renders.serviceName(k).equals(d.getMetadata().getName()))
                         .findFirst().orElse(null);
                 if (key == null) {
                     continue;
                 }
                 String id = d.getMetadata().getName() + " (" + values.name() + ")";
                 List<EnvVar> env = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
-                List<String> clientSecrets = env.stream().map(EnvVar::getName).filter(n -> n.endsWith("_CLIENT_SECRET")).toList();
+                List<String> clientSecrets = env.stream().map(EnvVar::getName)
+                        .filter(n -> n.endsWith("_CLIENT_SECRET")).toList();
                 String expected = Renders.CLIENT_SECRET_ENV.get(key);
                 if (!clientSecrets.equals(expected == null ? List.of() : List.of(expected))) {
                     problems.add(id + ": client secrets " + clientSecrets + ", expected " + expected);
@@ -182,10 +186,12 @@ class WorkloadHardeningTest {
                 }
                 EnvVar e = env.stream().filter(x -> x.getName().equals(expected)).findFirst().orElseThrow();
                 if (e.getValue() != null || e.getValueFrom() == null || e.getValueFrom().getSecretKeyRef() == null
-                        || e.getValueFrom().getSecretKeyRef().getName() == null || e.getValueFrom().getSecretKeyRef().getKey() == null) {
+                        || e.getValueFrom().getSecretKeyRef().getName() == null
+                        || e.getValueFrom().getSecretKeyRef().getKey() == null) {
                     problems.add(id + ": " + expected + " is not read from a Secret");
                 }
-                String keycloakUrl = r.named(ConfigMap.class, d.getMetadata().getName()).getData().get("EHR_KEYCLOAK_URL");
+                String keycloakUrl = r.named(ConfigMap.class, d.getMetadata().getName()).getData()
+                        .get("EHR_KEYCLOAK_URL");
                 if (keycloakUrl == null || keycloakUrl.isBlank()) {
                     problems.add(id + ": no EHR_KEYCLOAK_URL to fetch its tokens from");
                 }
@@ -226,13 +232,15 @@ class WorkloadHardeningTest {
     }
 
     private static String keyOf(Chart.Rendered r, String service, String env) {
-        return r.named(Deployment.class, Renders.serviceName(service)).getSpec().getTemplate().getSpec().getContainers().get(0)
+        return r.named(Deployment.class, Renders.serviceName(service)).getSpec().getTemplate().getSpec()
+                .getContainers().get(0)
                 .getEnv().stream().filter(e -> e.getName().equals(env)).findFirst().orElseThrow()
                 .getValueFrom().getSecretKeyRef().getKey();
     }
 
     private static String secretOf(Chart.Rendered r, String service, String env) {
-        return r.named(Deployment.class, Renders.serviceName(service)).getSpec().getTemplate().getSpec().getContainers().get(0)
+        return r.named(Deployment.class, Renders.serviceName(service)).getSpec().getTemplate().getSpec()
+                .getContainers().get(0)
                 .getEnv().stream().filter(e -> e.getName().equals(env)).findFirst()
                 .orElseThrow(() -> new AssertionError(service + " has no " + env))
                 .getValueFrom().getSecretKeyRef().getName();
@@ -241,7 +249,8 @@ class WorkloadHardeningTest {
     @Test
     void onlyChainAnchorServiceHoldsTheChainWriterKey() {
         for (Renders.Workload w : Renders.workloads()) {
-            boolean holds = w.allContainers().stream().flatMap(c -> c.getEnv() == null ? java.util.stream.Stream.empty() : c.getEnv().stream())
+            boolean holds = w.allContainers().stream()
+                    .flatMap(c -> c.getEnv() == null ? java.util.stream.Stream.empty() : c.getEnv().stream())
                     .anyMatch(e -> e.getName().equals("EHR_CHAIN_WRITER_KEY"));
             assertEquals(w.owner().getMetadata().getName().equals(Renders.serviceName("chainAnchor")), holds, w.id());
         }
@@ -254,7 +263,8 @@ class WorkloadHardeningTest {
         assertEquals(1, anchor.getSpec().getReplicas());
         assertEquals("Recreate", anchor.getSpec().getStrategy().getType());
         assertNull(anchor.getSpec().getStrategy().getRollingUpdate());
-        List<String> scaled = r.all(HorizontalPodAutoscaler.class).stream().map(h -> h.getSpec().getScaleTargetRef().getName()).toList();
+        List<String> scaled = r.all(HorizontalPodAutoscaler.class).stream()
+                .map(h -> h.getSpec().getScaleTargetRef().getName()).toList();
         List<String> budgeted = r.all(PodDisruptionBudget.class).stream().map(p -> p.getMetadata().getName()).toList();
         for (String key : Renders.SERVICES.keySet()) {
             String name = Renders.serviceName(key);
@@ -277,7 +287,8 @@ class WorkloadHardeningTest {
             var spec = w.template().getSpec();
             assertNotNull(spec.getAffinity().getPodAntiAffinity(), w.id());
             assertEquals(Set.of("topology.kubernetes.io/zone", "kubernetes.io/hostname"),
-                    Set.copyOf(spec.getTopologySpreadConstraints().stream().map(t -> t.getTopologyKey()).toList()), w.id());
+                    Set.copyOf(spec.getTopologySpreadConstraints().stream().map(t -> t.getTopologyKey()).toList()),
+                    w.id());
         }
     }
 
@@ -289,7 +300,8 @@ class WorkloadHardeningTest {
             }
             Container c = w.template().getSpec().getContainers().get(0);
             for (VolumeMount m : c.getVolumeMounts()) {
-                Volume v = w.template().getSpec().getVolumes().stream().filter(x -> x.getName().equals(m.getName())).findFirst().orElseThrow();
+                Volume v = w.template().getSpec().getVolumes().stream()
+                        .filter(x -> x.getName().equals(m.getName())).findFirst().orElseThrow();
                 assertTrue(m.getMountPath().equals("/tmp") || Boolean.TRUE.equals(m.getReadOnly()),
                         w.id() + ": " + m.getMountPath() + " (" + v.getName() + ") is writable");
             }
