@@ -43,6 +43,13 @@ EHR_CHAIN_RPC_URL: {{ include "ehr-platform.chain.rpcUrl" $ctx | quote }}
 {{- if or $entry.contracts (has "ethereum" $entry.egress) }}
 EHR_CHAIN_ID: {{ include "ehr-platform.chain.chainId" $ctx | quote }}
 {{- end }}
+{{- if $entry.chainWriter }}
+EHR_CHAIN_FINALITY: {{ $v.chain.finality | quote }}
+EHR_CHAIN_FINALITY_DEPTH: {{ $v.chain.finalityDepth | quote }}
+{{- with $v.chain.adoptGenesis }}
+EHR_CHAIN_ADOPT: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- if $entry.kek }}
 EHR_KEK_CURRENT: {{ $v.platformSecrets.kekCurrent | quote }}
 {{- end }}

@@ -23,3 +23,19 @@ CREATE TABLE chain_identity (
     genesis_hash VARCHAR(66) NOT NULL,
     recorded_at  DATETIME(6) NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- What the writer had sent to a chain that was later replaced (anchor.adopt-chain moved everything to
+-- the new chain): kept for the audit trail, out of the way of the new chain's nonces.
+CREATE TABLE chain_tx_replaced (
+    tx_id        BINARY(16)   NOT NULL PRIMARY KEY,
+    genesis_hash VARCHAR(66)  NOT NULL,
+    replaced_at  DATETIME(6)  NOT NULL,
+    from_address VARCHAR(42)  NOT NULL,
+    nonce        BIGINT       NOT NULL,
+    purpose      VARCHAR(32)  NOT NULL,
+    subject_id   BINARY(16)   NOT NULL,
+    tx_hash      VARCHAR(66)  NOT NULL,
+    status       VARCHAR(16)  NOT NULL,
+    block_number BIGINT       NULL,
+    block_hash   VARCHAR(66)  NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -20,6 +20,8 @@ public class MerkleBatch {
     public static final String MINED = "MINED";
     /** Mined and past the confirmation depth: final, proofs can be trusted. */
     public static final String ANCHORED = "ANCHORED";
+    /** Its chain was replaced and the operator adopted another: its leaves are in newer batches. */
+    public static final String REPLACED = "REPLACED";
 
     @Id
     @JdbcTypeCode(SqlTypes.BINARY)

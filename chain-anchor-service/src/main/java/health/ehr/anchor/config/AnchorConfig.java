@@ -53,6 +53,14 @@ public interface AnchorConfig {
      */
     int finalityDepth();
 
+    /**
+     * The genesis block hash (0x hex) of a chain that replaced the one this installation's database
+     * was written to, and that the operator adopts: at start the service re-anchors every record and
+     * sends every chain command again onto it ({@code EHR_CHAIN_ADOPT}). Ignored while the node serves
+     * the recorded chain; without it a replaced chain leaves the service not ready and writing nothing.
+     */
+    Optional<String> adoptChain();
+
     /** Sources of finality: see {@link #finality()}. */
     enum Finality {
         AUTO, FINALIZED, SAFE, DEPTH

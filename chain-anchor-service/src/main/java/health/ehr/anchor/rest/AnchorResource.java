@@ -2,6 +2,7 @@ package health.ehr.anchor.rest;
 
 import health.ehr.anchor.service.AnchorQueries;
 import health.ehr.anchor.service.AnchorViews;
+import health.ehr.anchor.service.ChainIdentity;
 import health.ehr.support.rest.DomainException;
 import health.ehr.support.rest.Page;
 import health.ehr.support.rest.PageRequest;
@@ -31,9 +32,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AnchorResource {
 
     private final AnchorQueries queries;
+    private final ChainIdentity identity;
 
-    public AnchorResource(AnchorQueries queries) {
+    public AnchorResource(AnchorQueries queries, ChainIdentity identity) {
         this.queries = queries;
+        this.identity = identity;
     }
 
     @GET
@@ -90,6 +93,27 @@ public class AnchorResource {
     @APIResponse(responseCode = "503", description = "The Ethereum node does not answer")
     public AnchorViews.ChainStatus chain() {
         return queries.chainStatus();
+    }
+
+    @POST
+    @Path("/chain/adopt")
+    @RolesAllowed(Role.ADMIN_NAME)
+    @SecurityRequirement(name = "jwt")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Adopt the chain the node serves now, after the recorded chain was replaced",
+            description = "Named by its genesis hash. Withdraws every announced anchor (BatchAnchorWithdrawn), anchors"
+                    + " every record and sealed access-log head again in new batches, archives the old chain's"
+                    + " transactions and sends every chain command again, in order.")
+    @APIResponse(responseCode = "200", description = "What was moved onto the adopted chain")
+    @APIResponse(responseCode = "400", description = "genesisHash missing or not a 32-byte hash")
+    @APIResponse(responseCode = "401", description = "No valid token")
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "409", description = "The node's genesis is another, or this chain is already the"
+            + " installation's")
+    @APIResponse(responseCode = "503", description = "The Ethereum node does not answer")
+    public ChainIdentity.Adoption adopt(@Valid @NotNull(message = "a body is required")
+            AnchorViews.AdoptRequest request) {
+        return identity.adopt(request.genesisHash());
     }
 
     static UUID uuid(String value, String name) {

@@ -46,9 +46,11 @@ public class AnchorQueries {
     private final AnchorLeafRepository leaves;
     private final ChainTransactionRepository transactions;
     private final ChainClient chain;
+    private final ChainIdentity identity;
 
     public AnchorQueries(MerkleBatchRepository batches, AnchorLeafRepository leaves,
-            ChainTransactionRepository transactions, ChainClient chain) {
+            ChainTransactionRepository transactions, ChainClient chain, ChainIdentity identity) {
+        this.identity = identity;
         this.batches = batches;
         this.leaves = leaves;
         this.transactions = transactions;
@@ -77,6 +79,11 @@ public class AnchorQueries {
         AnchorLeaf leaf = leaves.findById(recordId);
         if (leaf == null) {
             throw DomainException.notFound("No anchor leaf for " + recordId + ".");
+        }
+        if (identity.problem().isPresent()) {
+            throw new DomainException(Response.Status.SERVICE_UNAVAILABLE, "chain-replaced",
+                    "The Ethereum node serves another chain than the one this record was anchored to; no proof is"
+                            + " served until an operator adopts the new chain and the record is anchored on it.");
         }
         MerkleBatch batch = leaf.batchId == null ? null : batches.findById(leaf.batchId);
         List<ProofStep> proof = batch == null ? null : proofOf(leaf, batch);

@@ -48,6 +48,11 @@ public final class AnchorViews {
     public record VerifyResult(boolean valid, boolean anchored, Long blockNumber, String transactionHash) {
     }
 
+    /** {@code POST /api/anchors/chain/adopt}: the genesis hash of the chain to adopt. */
+    public record AdoptRequest(
+            @NotBlank(message = "is required") @Pattern(regexp = HASH, message = HASH_MESSAGE) String genesisHash) {
+    }
+
     /** The chain as the writer sees it. */
     public record ChainStatus(long chainId, long blockNumber, String writerAddress, String balanceWei,
             long pendingTransactions, Map<String, String> contracts) {

@@ -46,6 +46,7 @@ public class AnchoringService implements TransactionOutcomes {
     private final ChainTransactionRepository transactions;
     private final ChainWriter writer;
     private final ChainClient chain;
+    private final ChainIdentity identity;
     private final OutboxWriter outbox;
     private final AnchorConfig config;
     private final AnchorMetrics metrics;
@@ -54,7 +55,8 @@ public class AnchoringService implements TransactionOutcomes {
 
     public AnchoringService(AnchorLeafRepository leaves, MerkleBatchRepository batches,
             ChainTransactionRepository transactions, ChainWriter writer, ChainClient chain, OutboxWriter outbox,
-            AnchorConfig config, AnchorMetrics metrics, BlockClock clock) {
+            AnchorConfig config, AnchorMetrics metrics, BlockClock clock, ChainIdentity identity) {
+        this.identity = identity;
         this.leaves = leaves;
         this.batches = batches;
         this.transactions = transactions;
@@ -134,6 +136,9 @@ public class AnchoringService implements TransactionOutcomes {
      */
     public Optional<Integer> closeBatch() {
         long t0 = System.nanoTime();
+        if (!identity.usable()) {
+            return Optional.empty(); // a replaced chain: nothing is anchored on it until adopted
+        }
         // A look without locks first: most rounds find nothing due.
         Optional<Instant> oldest = QuarkusTransaction.requiringNew().call(leaves::oldestPending);
         if (oldest.isEmpty() || !due(QuarkusTransaction.requiringNew().call(

@@ -62,6 +62,7 @@ public class ChainCommandRelay implements TransactionOutcomes {
 
     private final EntityManager em;
     private final ChainClient chain;
+    private final ChainIdentity identity;
     private final ChainWriter writer;
     private final OutboxWriter outbox;
     private final AnchorMetrics metrics;
@@ -69,7 +70,8 @@ public class ChainCommandRelay implements TransactionOutcomes {
     private volatile boolean nodeDown;
 
     public ChainCommandRelay(EntityManager em, ChainClient chain, ChainWriter writer, OutboxWriter outbox,
-            AnchorMetrics metrics, AnchorConfig config) {
+            AnchorMetrics metrics, AnchorConfig config, ChainIdentity identity) {
+        this.identity = identity;
         this.config = config;
         this.em = em;
         this.chain = chain;
@@ -152,6 +154,9 @@ public class ChainCommandRelay implements TransactionOutcomes {
 
     /** One pass over pending commands in arrival order; returns how many were relayed or refused. */
     public int relayPending() {
+        if (!identity.usable()) {
+            return 0; // a replaced chain: commands wait until it is adopted
+        }
         @SuppressWarnings("unchecked")
         List<Object[]> pending = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "SELECT command_id, patient_id FROM chain_command WHERE status = 'PENDING' ORDER BY seq LIMIT 200")

@@ -55,6 +55,7 @@ public class TransactionTracker {
     private final Instance<TransactionOutcomes> outcomes;
     private final AnchorMetrics metrics;
     private final ChainFinality finality;
+    private final ChainIdentity identity;
     private final Instance<ChainWriter> gapFiller;
     private final ReentrantLock roundLock = new ReentrantLock();
     private final AtomicBoolean kicked = new AtomicBoolean();
@@ -72,7 +73,8 @@ public class TransactionTracker {
 
     public TransactionTracker(ChainClient chain, ChainTransactionRepository transactions, AnchorConfig config,
             Instance<TransactionOutcomes> outcomes, AnchorMetrics metrics, ChainFinality finality,
-            Instance<ChainWriter> gapFiller) {
+            Instance<ChainWriter> gapFiller, ChainIdentity identity) {
+        this.identity = identity;
         this.chain = chain;
         this.finality = finality;
         this.gapFiller = gapFiller;
@@ -136,6 +138,9 @@ public class TransactionTracker {
             return -1;
         }
         try {
+            if (!identity.usable()) {
+                return -1; // a replaced chain: nothing is sent to it or judged by it until adopted
+            }
             List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> transactions.inFlightIds(ROUND_LIMIT));
             refreshBalance();
             ChainClient.Head head = chain.head();
@@ -243,6 +248,10 @@ public class TransactionTracker {
                 finalizeIfFinal(tx, view);
                 return null;
             }
+            identity.check();
+            if (identity.problem().isPresent()) {
+                return null; // not a reorg: another chain altogether, which nothing is sent to
+            }
             LOG.warnf("reorg deeper than %d confirmations: tx %s (nonce %d, %s %s) is no longer in block %d %s;"
                     + " its outcome is withdrawn", config.confirmations(), tx.minedHash, tx.nonce, tx.purpose,
                     tx.subjectId, tx.blockNumber, tx.blockHash);
@@ -344,6 +353,11 @@ public class TransactionTracker {
             return;
         }
         Instant now = Instant.now();
+        identity.check();
+        if (identity.problem().isPresent()) {
+            gapSince = null;
+            return;
+        }
         if (gapSince == null || gapNonce != chainNonce) {
             gapSince = now;
             gapNonce = chainNonce;

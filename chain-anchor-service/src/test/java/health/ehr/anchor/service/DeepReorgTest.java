@@ -140,7 +140,8 @@ class DeepReorgTest {
             // two above the chain's count, with nothing on record for the two nonces in between.
             long chainNonce = chain.latestNonce();
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                    "UPDATE writer_nonce SET next_nonce = ?1 WHERE from_address = ?2")
+                    "INSERT INTO writer_nonce (from_address, next_nonce) VALUES (?2, ?1)"
+                            + " ON DUPLICATE KEY UPDATE next_nonce = ?1")
                     .setParameter(1, chainNonce + 2).setParameter(2, chain.writerAddress()).executeUpdate());
             UUID recordId = publishRecord(bus);
             List<BatchAnchored> anchored = AnchoringTest.awaitAnchored(anchorTopic, anvil, List.of(recordId));

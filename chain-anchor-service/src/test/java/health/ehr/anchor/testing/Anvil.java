@@ -106,6 +106,22 @@ public final class Anvil implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces a throwaway anvil's chain with a new one on the same port: stopped, its state file
+     * deleted, started again with a fresh genesis block (a test network reset under a kept database).
+     */
+    public void replaceChain() throws Exception {
+        stop();
+        Files.deleteIfExists(Path.of(startArgs.get(startArgs.indexOf("--state") + 1)));
+        start();
+    }
+
+    /** The hash of block 0. */
+    public String genesisHash() throws IOException {
+        return web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
+                java.math.BigInteger.ZERO), false).send().getBlock().getHash();
+    }
+
     @Override
     public void close() throws Exception {
         stop();
