@@ -51,8 +51,9 @@ class MailOutageIT {
         // sent at attempt 7, 3 min 52 s after the restart) waits its next step, up to 160 s: 300 s covers that.
         long deadline = restarted + Duration.ofSeconds(300).toNanos();
         while (mails(doctor.email()) < BOOKINGS || mails(patient.email()) < BOOKINGS) {
-            assertTrue(System.nanoTime() < deadline, "mails missing 300 s after the SMTP server came back: practitioner "
-                    + mails(doctor.email()) + ", patient " + mails(patient.email()) + " of " + BOOKINGS);
+            assertTrue(System.nanoTime() < deadline,
+                    "mails missing 300 s after the SMTP server came back: practitioner "
+                            + mails(doctor.email()) + ", patient " + mails(patient.email()) + " of " + BOOKINGS);
             Thread.sleep(500);
         }
         System.out.printf("all %d booking mails arrived %.1f s after the SMTP server came back%n", 2 * BOOKINGS,

@@ -150,13 +150,16 @@ class PlatformJourneyIT {
     private static JsonNode grantAndAwaitActive(String patient, String granteeId) throws Exception {
         HttpResponse<String> requested = Api.send("POST", "/api/consents", patient,
                 "{\"granteeId\":\"" + granteeId + "\",\"scope\":{\"categories\":[\"LAB_RESULT\"]},"
-                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS) + "\"}");
+                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS)
+                        + "\"}");
         assertEquals(202, requested.statusCode(), requested.body());
         String consentId = JSON.readTree(requested.body()).get("consentId").asText();
         return Api.await("/api/consents/" + consentId, patient, c -> "ACTIVE".equals(c.path("status").asText()), CHAIN);
     }
 
-    /** The grant's transaction succeeded in the block the consent names and ConsentRegistry permits it; the registry. */
+    /**
+     * The grant's transaction succeeded in the block the consent names and ConsentRegistry permits it; the registry.
+     */
     private static String assertGrantedOnChain(JsonNode consent, String patientChainId) throws Exception {
         JsonNode receipt = Api.receipt(consent.get("transactionHash").asText());
         assertEquals("0x1", receipt.get("status").asText(), "the grant transaction succeeded");

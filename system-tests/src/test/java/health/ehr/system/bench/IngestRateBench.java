@@ -79,8 +79,9 @@ class IngestRateBench {
             long anchoredAt = awaitAnchored(pool, gateway, patient, viaGateway.recordIds);
             double endToEnd = (anchoredAt - viaGateway.startedAt) / 1e9;
             double afterLast = (anchoredAt - viaGateway.endedAt) / 1e9;
-            System.out.printf(Locale.ROOT, "BENCH   all %,d anchored %.1f s after the first upload (%.0f records/s end to"
-                    + " end), %.1f s after the last%n", stored, endToEnd, stored / endToEnd, afterLast);
+            System.out.printf(Locale.ROOT, "BENCH   all %,d anchored %.1f s after the first upload"
+                    + " (%.0f records/s end to end), %.1f s after the last%n",
+                    stored, endToEnd, stored / endToEnd, afterLast);
             BenchFigure.of("system", "system.ingest.anchored", "Ingest to anchored: uploads through the gateway until"
                     + " every record is ANCHORED")
                     .value(stored / endToEnd, "records/s")

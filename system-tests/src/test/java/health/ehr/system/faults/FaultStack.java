@@ -97,7 +97,8 @@ final class FaultStack {
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
-                request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+                request.header("Content-Type", contentType)
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             }
             Answer answer = exchange(request.build());
             // A 401 after a token's lifetime: a real client renews it and asks again (nothing was done).
@@ -127,7 +128,8 @@ final class FaultStack {
                 body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0]
                         + "\"\r\n\r\n" + field[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
             }
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"result.txt\"\r\n"
+            body.write(("--" + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"result.txt\"\r\n"
                     + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             body.write(content);
             body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
@@ -230,7 +232,8 @@ final class FaultStack {
         Answer answer = exchange(HttpRequest.newBuilder(URI.create(rpc)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(call)).build());
         if (answer.status() != 200) {
-            throw new IllegalStateException("JSON-RPC " + method + " answered " + answer.status() + " " + answer.error());
+            throw new IllegalStateException("JSON-RPC " + method + " answered " + answer.status() + " "
+                    + answer.error());
         }
         JsonNode json = answer.json();
         if (json.has("error")) {
@@ -278,7 +281,8 @@ final class FaultStack {
         String socket = state.resolve("run/mariadb.sock").toString();
         if (socket.length() > 100) {
             try {
-                byte[] hash = MessageDigest.getInstance("SHA-256").digest(state.toString().getBytes(StandardCharsets.UTF_8));
+                byte[] hash = MessageDigest.getInstance("SHA-256")
+                        .digest(state.toString().getBytes(StandardCharsets.UTF_8));
                 socket = "/tmp/ehr-mariadb-" + HexFormat.of().formatHex(hash).substring(0, 12) + ".sock";
             } catch (Exception e) {
                 throw new IllegalStateException(e);

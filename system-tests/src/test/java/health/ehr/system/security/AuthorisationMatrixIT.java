@@ -69,18 +69,24 @@ class AuthorisationMatrixIT {
      */
     static final List<Endpoint> ENDPOINTS = List.of(
             // identity-service
-            new Endpoint("POST", "/api/identity/practitioners", "{\"email\":\"{newEmail}\",\"password\":\"Correct-Horse-9\","
-                    + "\"givenName\":\"Mallory\",\"familyName\":\"Intruder\",\"licenseNumber\":\"X-1\",\"specialty\":\"none\","
-                    + "\"organization\":\"none\"}", "FORBID FORBID FORBID FORBID FORBID SKIP"),
-            new Endpoint("POST", "/api/identity/clinics", "{\"name\":\"Mallory Clinic\",\"contactEmail\":\"{newEmail}\"}",
+            new Endpoint("POST", "/api/identity/practitioners",
+                    "{\"email\":\"{newEmail}\",\"password\":\"Correct-Horse-9\","
+                    + "\"givenName\":\"Mallory\",\"familyName\":\"Intruder\",\"licenseNumber\":\"X-1\","
+                    + "\"specialty\":\"none\",\"organization\":\"none\"}",
+                    "FORBID FORBID FORBID FORBID FORBID SKIP"),
+            new Endpoint("POST", "/api/identity/clinics",
+                    "{\"name\":\"Mallory Clinic\",\"contactEmail\":\"{newEmail}\"}",
                     "FORBID FORBID FORBID FORBID FORBID SKIP"),
             new Endpoint("GET", "/api/identity/me", null, "SEE ALLOW ALLOW ALLOW ALLOW ALLOW"),
             new Endpoint("GET", "/api/identity/practitioners?query=Test", null, "ALLOW ALLOW ALLOW ALLOW ALLOW ALLOW"),
             new Endpoint("GET", "/api/identity/patients/{victim}", null, "SEE HIDE HIDE HIDE HIDE SEE"),
-            new Endpoint("GET", "/api/identity/internal/parties/{victim}", null, "FORBID FORBID FORBID FORBID FORBID FORBID"),
-            new Endpoint("POST", "/api/identity/internal/consent-signatures", "{\"kind\":\"GRANT\",\"patientId\":\"{victim}\","
-                    + "\"granteeId\":\"{practitioner}\",\"scopeHash\":\"0x" + "00".repeat(32) + "\",\"expiresAt\":4102444800,"
-                    + "\"nonce\":\"0\"}", "FORBID FORBID FORBID FORBID FORBID FORBID"),
+            new Endpoint("GET", "/api/identity/internal/parties/{victim}", null,
+                    "FORBID FORBID FORBID FORBID FORBID FORBID"),
+            new Endpoint("POST", "/api/identity/internal/consent-signatures",
+                    "{\"kind\":\"GRANT\",\"patientId\":\"{victim}\","
+                    + "\"granteeId\":\"{practitioner}\",\"scopeHash\":\"0x" + "00".repeat(32) + "\","
+                    + "\"expiresAt\":4102444800,\"nonce\":\"0\"}",
+                    "FORBID FORBID FORBID FORBID FORBID FORBID"),
             // records-service
             new Endpoint("POST", "/api/records", MULTIPART, "SKIP DENY DENY DENY FORBID FORBID"),
             new Endpoint("GET", "/api/records?patientId={victim}", null, "SEE DENY DENY DENY FORBID FORBID"),
@@ -89,28 +95,36 @@ class AuthorisationMatrixIT {
             new Endpoint("GET", "/api/records/{record}/proof", null, "SEE HIDE DENY DENY FORBID FORBID"),
             new Endpoint("GET", "/api/records/{record}/verify", null, "SEE HIDE DENY DENY FORBID FORBID"),
             new Endpoint("DELETE", "/api/records/{record}", null, "SKIP HIDE FORBID FORBID FORBID FORBID"),
-            new Endpoint("POST", "/api/records/{record}/emergency-access", "{\"reason\":\"security suite, not an emergency\"}",
+            new Endpoint("POST", "/api/records/{record}/emergency-access",
+                    "{\"reason\":\"security suite, not an emergency\"}",
                     "FORBID FORBID SKIP FORBID FORBID FORBID"),
-            new Endpoint("GET", "/api/records/access-log?patientId={victim}", null, "SEE HIDE FORBID FORBID SEE FORBID"),
-            new Endpoint("GET", "/api/records/access-log/verify?patientId={victim}", null, "SEE HIDE FORBID FORBID SEE FORBID"),
+            new Endpoint("GET", "/api/records/access-log?patientId={victim}", null,
+                    "SEE HIDE FORBID FORBID SEE FORBID"),
+            new Endpoint("GET", "/api/records/access-log/verify?patientId={victim}", null,
+                    "SEE HIDE FORBID FORBID SEE FORBID"),
             new Endpoint("POST", "/api/records/admin/key-rotation", null, "FORBID FORBID FORBID FORBID FORBID SKIP"),
             // consent-service
-            new Endpoint("POST", "/api/consents", "{\"patientId\":\"{victim}\",\"granteeId\":\"{practitioner}\",\"scope\":"
-                    + "{\"all\":true},\"purpose\":\"treatment\",\"expiresAt\":\"{expiresAt}\"}", "SKIP ALLOW FORBID FORBID FORBID FORBID"),
-            new Endpoint("POST", "/api/consents/typed-data", "{\"patientId\":\"{victim}\",\"granteeId\":\"{practitioner}\","
+            new Endpoint("POST", "/api/consents",
+                    "{\"patientId\":\"{victim}\",\"granteeId\":\"{practitioner}\","
+                    + "\"scope\":{\"all\":true},\"purpose\":\"treatment\",\"expiresAt\":\"{expiresAt}\"}",
+                    "SKIP ALLOW FORBID FORBID FORBID FORBID"),
+            new Endpoint("POST", "/api/consents/typed-data",
+                    "{\"patientId\":\"{victim}\",\"granteeId\":\"{practitioner}\","
                     + "\"scope\":{\"all\":true},\"purpose\":\"treatment\",\"expiresAt\":\"{expiresAt}\"}",
                     "SEE ALLOW FORBID FORBID FORBID FORBID"),
             new Endpoint("GET", "/api/consents?patientId={victim}", null, "SEE DENY DENY DENY FORBID SEE"),
             new Endpoint("GET", "/api/consents?granteeId={grantee}", null, "DENY DENY DENY DENY FORBID SEE"),
             new Endpoint("GET", "/api/consents/{consent}", null, "SEE HIDE HIDE HIDE FORBID HIDE"),
             new Endpoint("DELETE", "/api/consents/{consent}", null, "SKIP HIDE FORBID FORBID FORBID FORBID"),
-            new Endpoint("GET", "/api/consents/{consent}/revocation-typed-data", null, "SKIP HIDE FORBID FORBID FORBID FORBID"),
+            new Endpoint("GET", "/api/consents/{consent}/revocation-typed-data", null,
+                    "SKIP HIDE FORBID FORBID FORBID FORBID"),
             new Endpoint("GET", "/api/consents/check?patientId={victim}&granteeId={grantee}", null,
                     "FORBID FORBID FORBID FORBID FORBID FORBID"),
             // appointment-service
             new Endpoint("POST", "/api/appointments/slots", "{\"start\":\"{slotStart}\",\"end\":\"{slotEnd}\"}",
                     "FORBID FORBID SKIP FORBID FORBID FORBID"),
-            new Endpoint("GET", "/api/appointments/slots?practitionerId={grantee}", null, "ALLOW ALLOW ALLOW ALLOW ALLOW ALLOW"),
+            new Endpoint("GET", "/api/appointments/slots?practitionerId={grantee}", null,
+                    "ALLOW ALLOW ALLOW ALLOW ALLOW ALLOW"),
             new Endpoint("POST", "/api/appointments", "{\"slotId\":\"{bookedSlot}\",\"reason\":\"taking it over\"}",
                     "REFUSE REFUSE FORBID FORBID FORBID FORBID"),
             new Endpoint("GET", "/api/appointments", null, "SEE ALLOW ALLOW FORBID FORBID FORBID"),
@@ -176,7 +190,8 @@ class AuthorisationMatrixIT {
         // Nothing the refused calls tried was written: the victim's record, consent and appointment are as they were.
         assertEquals(recordsBefore, Gateway.total("/api/records?patientId=" + scene.victim.id(), scene.victim.token()),
                 "nobody else added a record to the victim");
-        assertEquals(consentsBefore, Gateway.total("/api/consents?patientId=" + scene.victim.id(), scene.victim.token()),
+        assertEquals(consentsBefore,
+                Gateway.total("/api/consents?patientId=" + scene.victim.id(), scene.victim.token()),
                 "nobody else granted in the victim's name");
         assertEquals(200, Gateway.get("/api/records/" + scene.recordId + "/content", scene.victim.token()).status(),
                 "the victim's record was not erased by anyone else");
@@ -188,7 +203,8 @@ class AuthorisationMatrixIT {
             }
         }
         assertEquals("BOOKED " + scene.bookedSlotId, status, "nobody else cancelled or moved the victim's appointment");
-        assertTrue(failures.isEmpty(), failures.size() + " cells broke API.md's rules:\n" + String.join("\n", failures));
+        assertTrue(failures.isEmpty(),
+                failures.size() + " cells broke API.md's rules:\n" + String.join("\n", failures));
     }
 
     private static Cell probe(Scene scene, Endpoint endpoint, int column) {
@@ -232,11 +248,13 @@ class AuthorisationMatrixIT {
             case SEE, ALLOW -> status / 100 == 2 ? null : "expected 2xx, got " + status + ": " + answer.abbreviated();
             case HIDE -> status != 404 ? "expected 404, got " + status + ": " + answer.abbreviated()
                     : randomStatus != null && randomStatus != 404
-                            ? "existence leaks: 404 for the victim's id but " + randomStatus + " for an unknown one" : null;
+                            ? "existence leaks: 404 for the victim's id but " + randomStatus + " for an unknown one"
+                            : null;
             case FORBID -> status == 403 ? null : "expected 403, got " + status + ": " + answer.abbreviated();
             case DENY -> status == 403 || status == 404 ? null
                     : "expected 403 or 404, got " + status + ": " + answer.abbreviated();
-            case REFUSE -> refusal && status != 401 ? null : "expected a refusal, got " + status + ": " + answer.abbreviated();
+            case REFUSE -> refusal && status != 401 ? null
+                    : "expected a refusal, got " + status + ": " + answer.abbreviated();
             case SKIP -> null;
         };
     }
@@ -305,9 +323,11 @@ class AuthorisationMatrixIT {
 
     private static String table(List<Cell> cells, List<String> known) {
         StringBuilder out = new StringBuilder("# Object-level authorisation matrix\n\n")
-                .append("Each cell: the status the role got for the victim's ids (in brackets: for unknown ids, when they")
+                .append("Each cell: the status the role got for the victim's ids")
+                .append(" (in brackets: for unknown ids, when they")
                 .append(" differ), then the expectation. `ok` = API.md's rule kept; `FAIL` = broken; `skip` = the")
-                .append(" role's legitimate right, not sent (it would change the scene); `known bug` = broken, reported")
+                .append(" role's legitimate right, not sent (it would change the scene);")
+                .append(" `known bug` = broken, reported")
                 .append(" and listed below.\n\n| endpoint |");
         ROLES.forEach(r -> out.append(' ').append(r).append(" |"));
         out.append("\n|---|");
@@ -330,7 +350,8 @@ class AuthorisationMatrixIT {
                 out.append(" (").append(cell.randomStatus()).append(')');
             }
             String verdict = cell.failure() == null ? " ok"
-                    : KNOWN_BUGS.containsKey(cell.endpoint().name() + " | " + cell.role()) ? " **known bug**" : " **FAIL**";
+                    : KNOWN_BUGS.containsKey(cell.endpoint().name() + " | " + cell.role()) ? " **known bug**"
+                    : " **FAIL**";
             out.append(' ').append(cell.expect().name().toLowerCase()).append(verdict).append(" |");
         }
         out.append("\n\n").append(ENDPOINTS.size()).append(" endpoints × ").append(ROLES.size()).append(" roles: ")

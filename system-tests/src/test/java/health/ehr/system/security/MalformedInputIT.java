@@ -74,9 +74,11 @@ class MalformedInputIT {
         String admin = LocalStack.userToken(LocalStack.ADMIN_EMAIL, LocalStack.ADMIN_PASSWORD);
         String recordId = Gateway.upload(patient.id().toString(), patient.token(), "Fuzz target", "a.txt",
                 "fuzz target".getBytes(StandardCharsets.UTF_8)).get("recordId").asText();
-        Instant start = Instant.now().plus(60 + (long) (Math.random() * 300), ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+        Instant start = Instant.now().plus(60 + (long) (Math.random() * 300), ChronoUnit.DAYS)
+                .truncatedTo(ChronoUnit.HOURS);
         Gateway.Answer slots = Gateway.json("POST", "/api/appointments/slots", doctor.token(),
-                "{\"from\":\"" + start + "\",\"to\":\"" + start.plus(1, ChronoUnit.HOURS) + "\",\"durationMinutes\":30}");
+                "{\"from\":\"" + start + "\",\"to\":\"" + start.plus(1, ChronoUnit.HOURS)
+                        + "\",\"durationMinutes\":30}");
         assertEquals(201, slots.status(), slots.abbreviated());
         String slotA = slots.json().get("items").get(0).get("slotId").asText();
         String slotB = slots.json().get("items").get(1).get("slotId").asText();
@@ -89,15 +91,18 @@ class MalformedInputIT {
 
         Instant later = Instant.now().plus(400, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
         List<JsonEndpoint> endpoints = List.of(
-                new JsonEndpoint("POST", "/api/identity/patients", null, "{\"email\":\"" + LocalStack.uniqueEmail("fuzz")
+                new JsonEndpoint("POST", "/api/identity/patients", null,
+                        "{\"email\":\"" + LocalStack.uniqueEmail("fuzz")
                         + "\",\"password\":\"Correct-Horse-9\",\"givenName\":\"Fuzz\",\"familyName\":\"" + familyName
                         + "\",\"birthDate\":\"1980-01-01\"}", false, List.of(
                         new Field("email", Kind.FORMATTED, true), new Field("password", Kind.TEXT, true),
                         new Field("givenName", Kind.TEXT, true), new Field("familyName", Kind.TEXT, true),
                         new Field("birthDate", Kind.FORMATTED, true, List.of("\"2999-01-01\"", "\"1980-13-45\""))))
-                , new JsonEndpoint("POST", "/api/identity/practitioners", admin, "{\"email\":\"" + LocalStack.uniqueEmail("fuzz")
+                , new JsonEndpoint("POST", "/api/identity/practitioners", admin,
+                        "{\"email\":\"" + LocalStack.uniqueEmail("fuzz")
                         + "\",\"password\":\"Correct-Horse-9\",\"givenName\":\"Fuzz\",\"familyName\":\"" + familyName
-                        + "\",\"licenseNumber\":\"F-1\",\"specialty\":\"Fuzzing\",\"organization\":\"Fuzz Org\"}", false, List.of(
+                        + "\",\"licenseNumber\":\"F-1\",\"specialty\":\"Fuzzing\",\"organization\":\"Fuzz Org\"}",
+                        false, List.of(
                         new Field("email", Kind.FORMATTED, true), new Field("password", Kind.TEXT, true),
                         new Field("givenName", Kind.TEXT, true), new Field("familyName", Kind.TEXT, true),
                         new Field("licenseNumber", Kind.TEXT, true), new Field("specialty", Kind.TEXT, true),
@@ -116,8 +121,10 @@ class MalformedInputIT {
                         new Field("expiresAt", Kind.FORMATTED, true, List.of("\"2001-01-01T00:00:00Z\""))))
                 , new JsonEndpoint("POST", "/api/appointments/slots", doctor.token(), "{\"start\":\"" + later
                         + "\",\"end\":\"" + later.plus(30, ChronoUnit.MINUTES) + "\"}", false, List.of(
-                        new Field("start", Kind.FORMATTED, true, List.of("\"" + later.plus(1, ChronoUnit.HOURS) + "\"")),
-                        new Field("end", Kind.FORMATTED, true, List.of("\"" + later.minus(1, ChronoUnit.HOURS) + "\""))))
+                        new Field("start", Kind.FORMATTED, true,
+                                List.of("\"" + later.plus(1, ChronoUnit.HOURS) + "\"")),
+                        new Field("end", Kind.FORMATTED, true,
+                                List.of("\"" + later.minus(1, ChronoUnit.HOURS) + "\""))))
                 , new JsonEndpoint("POST", "/api/appointments", patient.token(), "{\"slotId\":\"" + slotB
                         + "\",\"reason\":\"fuzz\"}", false, List.of(new Field("slotId", Kind.FORMATTED, true),
                         new Field("reason", Kind.TEXT, false)))
@@ -130,12 +137,14 @@ class MalformedInputIT {
                         new Field("emailEnabled", Kind.BOOLEAN, true),
                         new Field("reminderLeadHours", Kind.INTEGER, false, List.of("0", "25", "-1", "2147483648"))))
                 , new JsonEndpoint("POST", "/api/anchors/verify", null, "{\"leaf\":\"0x" + "11".repeat(32)
-                        + "\",\"proof\":[{\"position\":\"left\",\"hash\":\"0x" + "22".repeat(32) + "\"}],\"merkleRoot\":\"0x"
-                        + "33".repeat(32) + "\"}", false, List.of(
+                        + "\",\"proof\":[{\"position\":\"left\",\"hash\":\"0x" + "22".repeat(32)
+                        + "\"}],\"merkleRoot\":\"0x" + "33".repeat(32) + "\"}", false, List.of(
                         new Field("leaf", Kind.FORMATTED, true, List.of("\"0x11\"", "\"0X" + "GG".repeat(32) + "\"")),
-                        new Field("proof", Kind.ARRAY, true, List.of("[{\"position\":\"up\",\"hash\":\"0x" + "22".repeat(32)
-                                + "\"}]", "[{\"position\":\"left\"}]", "[" + ("{\"position\":\"left\",\"hash\":\"0x"
-                                + "22".repeat(32) + "\"},").repeat(300) + "{}]")),
+                        new Field("proof", Kind.ARRAY, true, List.of(
+                                "[{\"position\":\"up\",\"hash\":\"0x" + "22".repeat(32) + "\"}]",
+                                "[{\"position\":\"left\"}]",
+                                "[" + ("{\"position\":\"left\",\"hash\":\"0x" + "22".repeat(32) + "\"},").repeat(300)
+                                        + "{}]")),
                         new Field("merkleRoot", Kind.FORMATTED, true)))
                 , new JsonEndpoint("POST", "/api/records/" + recordId + "/emergency-access", doctor.token(),
                         "{\"reason\":\"unconscious in the emergency room\"}", false, List.of(
@@ -183,7 +192,8 @@ class MalformedInputIT {
             Gateway.Multipart form = Gateway.multipart(new String[][] {{"patientId", patient.id().toString()},
                     {"category", "OTHER"}, {"title", "file name probe"}}, name, "text/plain",
                     "probe".getBytes(StandardCharsets.UTF_8));
-            Gateway.Answer answer = Gateway.send("POST", "/api/records", patient.token(), form.contentType(), form.body());
+            Gateway.Answer answer = Gateway.send("POST", "/api/records", patient.token(), form.contentType(),
+                    form.body());
             if (answer.status() != 201) {
                 String failure = failure(answer);
                 if (failure != null) {
@@ -197,7 +207,8 @@ class MalformedInputIT {
             if (content.status() != 200 || disposition.contains("../") || disposition.contains("..\\")
                     || disposition.contains("\r") || disposition.contains("\n")
                     || content.headers().firstValue("X-Injected").isPresent()) {
-                failures.add(name + ": download " + content.status() + " with Content-Disposition '" + disposition + "'");
+                failures.add(name + ": download " + content.status() + " with Content-Disposition '" + disposition
+                        + "'");
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
@@ -315,7 +326,8 @@ class MalformedInputIT {
                     LocalStack.userToken(LocalStack.AUDITOR_EMAIL, LocalStack.AUDITOR_PASSWORD))));
         }
         for (String size : List.of("201", "-1", "100000000000")) {
-            cases.add(new Case("GET /api/records?size", size, Gateway.get("/api/records?size=" + size, patient.token())));
+            cases.add(new Case("GET /api/records?size", size, Gateway.get("/api/records?size=" + size,
+                    patient.token())));
             cases.add(new Case("GET /api/appointments?size", size, Gateway.get("/api/appointments?size=" + size,
                     patient.token())));
             cases.add(new Case("GET /api/consents?size", size, Gateway.get("/api/consents?patientId=" + patient.id()
@@ -324,7 +336,8 @@ class MalformedInputIT {
         cases.add(new Case("GET /api/records/{id}/content", "raw ../ in the path",
                 Gateway.get("/api/records/" + recordId + "/../../../etc/passwd", patient.token())));
         cases.add(new Case("POST /api/appointments/{id}/cancel", "raw ../ in the path",
-                Gateway.json("POST", "/api/appointments/" + appointmentId + "/..%2F..%2Fslots", patient.token(), "{}")));
+                Gateway.json("POST", "/api/appointments/" + appointmentId + "/..%2F..%2Fslots", patient.token(),
+                        "{}")));
         return cases;
     }
 
@@ -348,11 +361,13 @@ class MalformedInputIT {
             cases.add(upload(patient, "category " + shortly(injection), Gateway.multipart(new String[][] {
                     {"patientId", id}, {"category", injection}, {"title", "fuzz"}}, "a.txt", "text/plain", file)));
             cases.add(upload(patient, "patientId " + shortly(injection), Gateway.multipart(new String[][] {
-                    {"patientId", injection}, {"category", "LAB_RESULT"}, {"title", "fuzz"}}, "a.txt", "text/plain", file)));
+                    {"patientId", injection}, {"category", "LAB_RESULT"}, {"title", "fuzz"}}, "a.txt", "text/plain",
+                    file)));
         }
         Gateway.Multipart form = Gateway.multipart(valid, "a.txt", "text/plain", file);
         cases.add(new Case("POST /api/records", "JSON instead of multipart", Gateway.send("POST", "/api/records",
-                patient.token(), "application/json", ("{\"patientId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8))));
+                patient.token(), "application/json",
+                ("{\"patientId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8))));
         cases.add(new Case("POST /api/records", "multipart without boundary", Gateway.send("POST", "/api/records",
                 patient.token(), "multipart/form-data", form.body())));
         cases.add(new Case("POST /api/records", "wrong boundary", Gateway.send("POST", "/api/records",
@@ -364,10 +379,12 @@ class MalformedInputIT {
         String boundary = "fuzzboundary";
         invalidTitle.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"patientId\"\r\n\r\n" + id
                 + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\nLAB_RESULT\r\n--"
-                + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         invalidTitle.writeBytes(INVALID_UTF8);
         invalidTitle.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename="
-                + "\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nfuzz\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+                + "\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nfuzz\r\n--" + boundary + "--\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         cases.add(new Case("POST /api/records", "invalid UTF-8 title", Gateway.send("POST", "/api/records",
                 patient.token(), "multipart/form-data; boundary=" + boundary, invalidTitle.toByteArray())));
         return cases;
@@ -384,7 +401,8 @@ class MalformedInputIT {
                 "records", Gateway.total("/api/records?patientId=" + patient.id(), patient.token()),
                 "consents", Gateway.total("/api/consents?patientId=" + patient.id(), patient.token()),
                 "appointments", Gateway.total("/api/appointments", patient.token()),
-                "booked appointments", (long) Gateway.get("/api/appointments", patient.token()).text().split("BOOKED", -1).length - 1,
+                "booked appointments",
+                (long) Gateway.get("/api/appointments", patient.token()).text().split("BOOKED", -1).length - 1,
                 "free slots", Gateway.total("/api/appointments/slots?practitionerId=" + doctor.id(), patient.token()),
                 "practitioners named " + familyName, Gateway.total("/api/identity/practitioners?query=" + familyName,
                         patient.token()));

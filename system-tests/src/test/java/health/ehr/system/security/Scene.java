@@ -59,14 +59,17 @@ final class Scene {
 
         Gateway.Answer granted = Gateway.json("POST", "/api/consents", victim.token(),
                 "{\"granteeId\":\"" + grantee.id() + "\",\"scope\":{\"categories\":[\"LAB_RESULT\"]},"
-                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS) + "\"}");
+                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS)
+                        + "\"}");
         expect(202, granted, "the victim's consent");
         consentId = granted.json().get("consentId").asText();
 
         // Whole hours, far enough ahead and per fresh practitioner, so no other test's slot collides.
-        Instant start = Instant.now().plus(40 + (long) (Math.random() * 300), ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+        Instant start = Instant.now().plus(40 + (long) (Math.random() * 300), ChronoUnit.DAYS)
+                .truncatedTo(ChronoUnit.HOURS);
         Gateway.Answer slots = Gateway.json("POST", "/api/appointments/slots", grantee.token(),
-                "{\"from\":\"" + start + "\",\"to\":\"" + start.plus(1, ChronoUnit.HOURS) + "\",\"durationMinutes\":30}");
+                "{\"from\":\"" + start + "\",\"to\":\"" + start.plus(1, ChronoUnit.HOURS)
+                        + "\",\"durationMinutes\":30}");
         expect(201, slots, "the grantee's slots");
         bookedSlotId = slots.json().get("items").get(0).get("slotId").asText();
         freeSlotId = slots.json().get("items").get(1).get("slotId").asText();

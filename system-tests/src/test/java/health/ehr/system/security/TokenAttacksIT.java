@@ -93,8 +93,9 @@ class TokenAttacksIT {
         PublicKey realmKey = realmKey(header.get("kid").asText());
         KeyPair otherRealm = KeyPairGenerator.getInstance("RSA").genKeyPair();
         byte[] der = realmKey.getEncoded();
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END PUBLIC KEY-----\n";
 
         Map<String, String> attacks = new LinkedHashMap<>();
         attacks.put("no token", null);
@@ -102,7 +103,8 @@ class TokenAttacksIT {
         attacks.put("empty signature", parts[0] + "." + parts[1] + ".");
         attacks.put("alg none", unsigned(header, claims, "none"));
         attacks.put("alg None", unsigned(header, claims, "None"));
-        attacks.put("HS256 keyed with the realm's public key (PEM)", hmac(header, claims, pem.getBytes(StandardCharsets.US_ASCII)));
+        attacks.put("HS256 keyed with the realm's public key (PEM)",
+                hmac(header, claims, pem.getBytes(StandardCharsets.US_ASCII)));
         attacks.put("HS256 keyed with the realm's public key (DER)", hmac(header, claims, der));
         ObjectNode promoted = claims.deepCopy();
         promoted.putArray("groups").add("admin").add("auditor");
@@ -217,7 +219,8 @@ class TokenAttacksIT {
             if (kid.equals(key.path("kid").asText())) {
                 Base64.Decoder d = Base64.getUrlDecoder();
                 return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-                        new BigInteger(1, d.decode(key.get("n").asText())), new BigInteger(1, d.decode(key.get("e").asText()))));
+                        new BigInteger(1, d.decode(key.get("n").asText())),
+                        new BigInteger(1, d.decode(key.get("e").asText()))));
             }
         }
         throw new AssertionError("no key " + kid + " in the realm's JWKS");
@@ -226,7 +229,8 @@ class TokenAttacksIT {
     /** A real access token of Keycloak's master realm (the local Keycloak administrator's). */
     private static String masterToken() throws Exception {
         String form = "grant_type=password&client_id=admin-cli&username="
-                + URLEncoder.encode(LocalStack.env("EHR_KEYCLOAK_ADMIN", "admin"), StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(LocalStack.env("EHR_KEYCLOAK_ADMIN", "admin"), StandardCharsets.UTF_8)
+                + "&password="
                 + URLEncoder.encode(LocalStack.env("EHR_KEYCLOAK_ADMIN_PASSWORD", "admin"), StandardCharsets.UTF_8);
         return Gateway.JSON.readTree(fetch(HttpRequest.newBuilder(URI.create(LocalStack.keycloakUrl()
                         + "/realms/master/protocol/openid-connect/token"))
@@ -250,7 +254,8 @@ class TokenAttacksIT {
                         : "[]";
                 String lifespan = SHORT_LIVED_CLIENT.equals(client) ? "\"access.token.lifespan\":\"1\"" : "";
                 String body = "{\"clientId\":\"" + client + "\",\"enabled\":true,\"publicClient\":false,"
-                        + "\"serviceAccountsEnabled\":true,\"standardFlowEnabled\":false,\"directAccessGrantsEnabled\":false,"
+                        + "\"serviceAccountsEnabled\":true,\"standardFlowEnabled\":false,"
+                        + "\"directAccessGrantsEnabled\":false,"
                         + "\"secret\":\"" + PROBE_SECRET + "\",\"attributes\":{" + lifespan + "},\"protocolMappers\":"
                         + mappers + "}";
                 HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(LocalStack.keycloakUrl()
