@@ -5,7 +5,7 @@ import health.ehr.records.rest.RecordViews.ChainCheck;
 import health.ehr.records.rest.RecordViews.Rotation;
 import health.ehr.records.service.AccessLog;
 import health.ehr.records.service.EnvelopeCipher;
-import health.ehr.records.service.RecordService;
+import health.ehr.records.service.KeyRotation;
 import health.ehr.support.rest.DomainException;
 import health.ehr.support.rest.Page;
 import health.ehr.support.rest.PageRequest;
@@ -31,13 +31,13 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 public class AccessLogResource {
 
     private final AccessLog accessLog;
-    private final RecordService records;
+    private final KeyRotation rotation;
     private final EnvelopeCipher cipher;
     private final Caller caller;
 
-    public AccessLogResource(AccessLog accessLog, RecordService records, EnvelopeCipher cipher, Caller caller) {
+    public AccessLogResource(AccessLog accessLog, KeyRotation rotation, EnvelopeCipher cipher, Caller caller) {
         this.accessLog = accessLog;
-        this.records = records;
+        this.rotation = rotation;
         this.cipher = cipher;
         this.caller = caller;
     }
@@ -66,7 +66,7 @@ public class AccessLogResource {
     @RolesAllowed(Role.ADMIN_NAME)
     @Operation(summary = "Re-wrap every data key under the current key-encryption key (ciphertext untouched)")
     public Rotation rotate() {
-        return new Rotation(records.rotateKeys(), cipher.currentKekId());
+        return new Rotation(rotation.rotate(), cipher.currentKekId());
     }
 
     private UUID patientFor(UUID patientId) {

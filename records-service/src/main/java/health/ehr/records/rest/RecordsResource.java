@@ -8,8 +8,13 @@ import health.ehr.records.rest.RecordViews.EmergencyRequest;
 import health.ehr.records.rest.RecordViews.RecordView;
 import health.ehr.records.rest.RecordViews.Verification;
 import health.ehr.records.service.ContentNames;
+import health.ehr.records.service.EmergencyAccess;
 import health.ehr.records.service.ProofService;
-import health.ehr.records.service.RecordService;
+import health.ehr.records.service.ReadableRecord;
+import health.ehr.records.service.RecordErasure;
+import health.ehr.records.service.RecordListing;
+import health.ehr.records.service.RecordReading;
+import health.ehr.records.service.RecordUpload;
 import health.ehr.support.rest.DomainException;
 import health.ehr.support.rest.Page;
 import health.ehr.support.rest.PageRequest;
@@ -48,12 +53,21 @@ public class RecordsResource {
 
     private static final Logger LOG = Logger.getLogger(RecordsResource.class);
 
-    private final RecordService records;
+    private final RecordUpload uploads;
+    private final RecordListing listing;
+    private final RecordReading reading;
+    private final RecordErasure erasure;
+    private final EmergencyAccess emergencies;
     private final ProofService proofs;
     private final Caller caller;
 
-    public RecordsResource(RecordService records, ProofService proofs, Caller caller) {
-        this.records = records;
+    public RecordsResource(RecordUpload uploads, RecordListing listing, RecordReading reading, RecordErasure erasure,
+            EmergencyAccess emergencies, ProofService proofs, Caller caller) {
+        this.uploads = uploads;
+        this.listing = listing;
+        this.reading = reading;
+        this.erasure = erasure;
+        this.emergencies = emergencies;
         this.proofs = proofs;
         this.caller = caller;
     }
@@ -63,7 +77,7 @@ public class RecordsResource {
     @Operation(summary = "Upload a record (multipart: file, patientId, category, title, description?)")
     public Response upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) {
-        MedicalRecord record = records.upload(caller, contentType, contentLength == null ? -1 : contentLength, body);
+        MedicalRecord record = uploads.upload(caller, contentType, contentLength == null ? -1 : contentLength, body);
         return Response.created(URI.create("/api/records/" + record.recordId)).entity(RecordView.of(record)).build();
     }
 
@@ -74,14 +88,14 @@ public class RecordsResource {
         if (category != null && !RecordCategory.isValid(category)) {
             throw DomainException.invalidField("category", "must be one of " + RecordCategory.names());
         }
-        return records.list(caller, patientId, category, page).map(RecordView::of);
+        return listing.list(caller, patientId, category, page).map(RecordView::of);
     }
 
     @GET
     @Path("/{recordId}")
     @Operation(summary = "A record's metadata")
     public RecordView get(@PathParam("recordId") UUID recordId) {
-        return RecordView.of(records.metadata(caller, recordId));
+        return RecordView.of(reading.metadata(caller, recordId));
     }
 
     @GET
@@ -89,8 +103,8 @@ public class RecordsResource {
     @Produces(MediaType.WILDCARD)
     @Operation(summary = "The decrypted content; every call is logged as an access")
     public Response content(@PathParam("recordId") UUID recordId) throws Exception {
-        RecordService.ReadableRecord readable = records.open(caller, recordId, "READ_CONTENT");
-        InputStream plaintext = records.content(readable);
+        ReadableRecord readable = reading.open(caller, recordId, "READ_CONTENT");
+        InputStream plaintext = reading.content(readable);
         MedicalRecord record = readable.record();
         StreamingOutput body = out -> {
             try (InputStream in = plaintext) {
@@ -116,7 +130,7 @@ public class RecordsResource {
     @Path("/{recordId}/proof")
     @Operation(summary = "The record's Merkle proof against AnchorRegistry (PENDING until anchored)")
     public JsonNode proof(@PathParam("recordId") UUID recordId) {
-        RecordService.ReadableRecord readable = records.open(caller, recordId, "READ_PROOF");
+        ReadableRecord readable = reading.open(caller, recordId, "READ_PROOF");
         return proofs.proof(readable.record().recordId);
     }
 
@@ -124,9 +138,9 @@ public class RecordsResource {
     @Path("/{recordId}/verify")
     @Operation(summary = "Recompute the content hash from storage and check it and the anchor")
     public Verification verify(@PathParam("recordId") UUID recordId) {
-        RecordService.ReadableRecord readable = records.open(caller, recordId, "VERIFY");
+        ReadableRecord readable = reading.open(caller, recordId, "VERIFY");
         MedicalRecord record = readable.record();
-        String computed = records.recomputeSha256(readable);
+        String computed = reading.recomputeSha256(readable);
         JsonNode proof = proofs.proof(recordId);
         boolean anchored = "ANCHORED".equals(proof.path("status").asText());
         Boolean rootMatches = anchored ? proofs.onChainRootMatches(recordId, proof) : null;
@@ -139,7 +153,7 @@ public class RecordsResource {
     @RolesAllowed(Role.PATIENT_NAME)
     @Operation(summary = "Erase by crypto-shredding: content answers 410 afterwards, the proof remains")
     public Response erase(@PathParam("recordId") UUID recordId) {
-        records.erase(caller, recordId);
+        erasure.erase(caller, recordId);
         return Response.noContent().build();
     }
 
@@ -150,6 +164,6 @@ public class RecordsResource {
     @Operation(summary = "Audited, time-limited emergency access; the patient is notified")
     public EmergencyGranted emergencyAccess(@PathParam("recordId") UUID recordId,
             @Valid @NotNull(message = "a body is required") EmergencyRequest body) {
-        return new EmergencyGranted(records.emergencyAccess(caller, recordId, body.reason()));
+        return new EmergencyGranted(emergencies.grant(caller, recordId, body.reason()));
     }
 }

@@ -1,4 +1,4 @@
-package health.ehr.records.service;
+package health.ehr.records.rest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
-package health.ehr.records.service;
+package health.ehr.records.rest;
 
+import health.ehr.records.service.UploadForm;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +13,11 @@ import java.util.Locale;
  * or collected in memory. The delimiter is found with a Boyer-Moore-Horspool search, which skips
  * about a delimiter's length per step over binary content (Apache Commons FileUpload's byte-by-byte
  * search took 70 % of an upload's CPU; see the README's benchmarks).
+ *
+ * <p>HTTP parsing, so it lives in {@code rest}; the upload pipeline reads it through the service's
+ * {@link UploadForm} interface, which {@link Reader} provides.
  */
-final class StreamingMultipart {
+public final class StreamingMultipart implements UploadForm {
 
     private static final int BUFFER = 64 * 1024;
     private static final int HEADER_LIMIT = 8 * 1024;
@@ -56,8 +61,17 @@ final class StreamingMultipart {
         limit = 2;
     }
 
-    /** The next part, or null after the closing delimiter. The previous part's rest is skipped. */
-    Part next() throws IOException {
+    /** The parser as the upload pipeline opens it. */
+    @Singleton
+    public static final class Reader implements UploadForm.Reader {
+        @Override
+        public UploadForm open(String contentType, InputStream body, long maxBytes) throws Malformed {
+            return new StreamingMultipart(contentType, body, maxBytes);
+        }
+    }
+
+    @Override
+    public Part next() throws IOException {
         if (finished) {
             return null;
         }
@@ -268,8 +282,8 @@ final class StreamingMultipart {
         return null;
     }
 
-    /** One part: its names, its type and its content, read straight from the body. */
-    final class Part {
+    /** One part, read straight from the body. */
+    final class Part implements UploadForm.Part {
 
         private final String name;
         private final String fileName;
@@ -295,26 +309,31 @@ final class StreamingMultipart {
         }
 
         /** The form field's name. */
-        String fieldName() {
+        @Override
+        public String fieldName() {
             return name;
         }
 
         /** The file name the client gave, or null for a plain field. */
-        String fileName() {
+        @Override
+        public String fileName() {
             return fileName;
         }
 
         /** The part's Content-Type, or null. */
-        String contentType() {
+        @Override
+        public String contentType() {
             return contentType;
         }
 
-        boolean isFormField() {
+        @Override
+        public boolean isFormField() {
             return fileName == null;
         }
 
         /** The content up to the next delimiter. */
-        InputStream stream() {
+        @Override
+        public InputStream stream() {
             return content;
         }
 
@@ -361,20 +380,6 @@ final class StreamingMultipart {
             while (readContent(sink, 0, sink.length) != -1) {
                 // discarded
             }
-        }
-    }
-
-    /** The body is not well-formed multipart/form-data. */
-    static final class Malformed extends IOException {
-        Malformed(String message) {
-            super(message);
-        }
-    }
-
-    /** The body is longer than allowed. */
-    static final class TooLarge extends IOException {
-        TooLarge(long max) {
-            super("the body is longer than " + max + " bytes");
         }
     }
 }
