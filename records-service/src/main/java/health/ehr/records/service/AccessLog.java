@@ -13,7 +13,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,9 +51,10 @@ public class AccessLog {
     public AccessLogEntry append(UUID patientId, UUID recordId, UUID actorId, String actorRole, String action,
             String purpose, boolean emergency) {
         em.createNativeQuery("INSERT IGNORE INTO access_log_head (patient_id, seq, hash, sealed_seq)"
-                + " VALUES (?1, 0, ?2, 0)").setParameter(1, bytes(patientId)).setParameter(2, GENESIS).executeUpdate();
+                + " VALUES (?1, 0, ?2, 0)").setParameter(1, Ids.bytes(patientId)).setParameter(2, GENESIS)
+                .executeUpdate();
         Object[] head = (Object[]) em.createNativeQuery("SELECT seq, hash FROM access_log_head WHERE patient_id = ?1"
-                + " FOR UPDATE").setParameter(1, bytes(patientId)).getSingleResult();
+                + " FOR UPDATE").setParameter(1, Ids.bytes(patientId)).getSingleResult();
         AccessLogEntry entry = new AccessLogEntry();
         entry.entryId = Ids.timeOrdered();
         entry.patientId = patientId;
@@ -70,7 +70,7 @@ public class AccessLog {
         entry.hash = hash(entry);
         entries.persist(entry);
         em.createNativeQuery("UPDATE access_log_head SET seq = ?1, hash = ?2 WHERE patient_id = ?3")
-                .setParameter(1, entry.seq).setParameter(2, entry.hash).setParameter(3, bytes(patientId))
+                .setParameter(1, entry.seq).setParameter(2, entry.hash).setParameter(3, Ids.bytes(patientId))
                 .executeUpdate();
         outbox.append(new RecordAccessed(recordId, patientId, actorId, actorRole, action, purpose, entry.at));
         return entry;
@@ -109,7 +109,7 @@ public class AccessLog {
                 List<Object[]> heads = em.createNativeQuery("SELECT patient_id, seq, hash FROM access_log_head"
                         + " WHERE seq > sealed_seq LIMIT 500 FOR UPDATE SKIP LOCKED").getResultList();
                 for (Object[] head : heads) {
-                    UUID patient = uuid((byte[]) head[0]);
+                    UUID patient = Ids.uuid((byte[]) head[0]);
                     long seq = ((Number) head[1]).longValue();
                     outbox.append(new AuditHeadSealed(Ids.timeOrdered(), patient, (String) head[2], seq,
                             Instant.now()));
@@ -137,16 +137,6 @@ public class AccessLog {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                .putLong(id.getLeastSignificantBits()).array();
-    }
-
-    private static UUID uuid(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        return new UUID(buffer.getLong(), buffer.getLong());
     }
 
     /** The outcome of a chain verification. */

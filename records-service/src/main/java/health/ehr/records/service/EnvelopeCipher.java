@@ -7,13 +7,13 @@ import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import com.google.crypto.tink.streamingaead.StreamingAeadParameters;
+import health.ehr.events.Ids;
 import health.ehr.support.crypto.KeyEncryptionKey;
 import health.ehr.support.crypto.KeyRing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.UUID;
 
@@ -83,8 +83,7 @@ public class EnvelopeCipher {
     }
 
     private static byte[] aad(UUID recordId) {
-        return ByteBuffer.allocate(16).putLong(recordId.getMostSignificantBits())
-                .putLong(recordId.getLeastSignificantBits()).array();
+        return Ids.bytes(recordId);
     }
 
     /** A record's data key: its primitive and its wrapped form. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import health.ehr.events.Ids;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.repository.MedicalRecordRepository;
 import health.ehr.support.crypto.KeyRing;
@@ -16,7 +17,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -53,8 +53,7 @@ class KeyRotationTest {
         QuarkusTransaction.requiringNew().run(() -> {
             MedicalRecord r = records.findById(recordId);
             try {
-                byte[] aad = ByteBuffer.allocate(16).putLong(recordId.getMostSignificantBits())
-                        .putLong(recordId.getLeastSignificantBits()).array();
+                byte[] aad = Ids.bytes(recordId);
                 KeysetHandle handle = TinkProtoKeysetFormat.parseEncryptedKeyset(r.wrappedKey, keys.byId("k2"), aad);
                 r.wrappedKey = TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, keys.byId("k1"), aad);
                 r.kekId = "k1";
