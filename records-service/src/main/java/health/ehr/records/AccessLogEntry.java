@@ -2,6 +2,8 @@ package health.ehr.records;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
@@ -38,8 +40,9 @@ public class AccessLogEntry {
     @Column(name = "actor_role")
     public String actorRole;
 
+    @Enumerated(EnumType.STRING)
     @Column(name = "action")
-    public String action;
+    public AccessAction action;
 
     @Column(name = "purpose")
     public String purpose;

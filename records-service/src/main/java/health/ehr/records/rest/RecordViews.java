@@ -1,5 +1,6 @@
 package health.ehr.records.rest;
 
+import health.ehr.records.AccessAction;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.service.AccessLog;
 import java.time.Instant;
@@ -23,7 +24,7 @@ public final class RecordViews {
     }
 
     /** An access-log entry as the patient and auditors see it (with its chain hashes). */
-    public record AccessView(UUID recordId, UUID actorId, String actorRole, String action, String purpose,
+    public record AccessView(UUID recordId, UUID actorId, String actorRole, AccessAction action, String purpose,
             Instant at, boolean emergency, long seq, String hash) {
     }
 

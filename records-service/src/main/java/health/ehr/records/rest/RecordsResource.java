@@ -1,6 +1,7 @@
 package health.ehr.records.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import health.ehr.records.AccessAction;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.RecordCategory;
 import health.ehr.records.rest.RecordViews.EmergencyGranted;
@@ -103,7 +104,7 @@ public class RecordsResource {
     @Produces(MediaType.WILDCARD)
     @Operation(summary = "The decrypted content; every call is logged as an access")
     public Response content(@PathParam("recordId") UUID recordId) throws Exception {
-        ReadableRecord readable = reading.open(caller, recordId, "READ_CONTENT");
+        ReadableRecord readable = reading.open(caller, recordId, AccessAction.READ_CONTENT);
         InputStream plaintext = reading.content(readable);
         MedicalRecord record = readable.record();
         StreamingOutput body = out -> {
@@ -130,7 +131,7 @@ public class RecordsResource {
     @Path("/{recordId}/proof")
     @Operation(summary = "The record's Merkle proof against AnchorRegistry (PENDING until anchored)")
     public JsonNode proof(@PathParam("recordId") UUID recordId) {
-        ReadableRecord readable = reading.open(caller, recordId, "READ_PROOF");
+        ReadableRecord readable = reading.open(caller, recordId, AccessAction.READ_PROOF);
         return proofs.proof(readable.record().recordId);
     }
 
@@ -138,7 +139,7 @@ public class RecordsResource {
     @Path("/{recordId}/verify")
     @Operation(summary = "Recompute the content hash from storage and check it and the anchor")
     public Verification verify(@PathParam("recordId") UUID recordId) {
-        ReadableRecord readable = reading.open(caller, recordId, "VERIFY");
+        ReadableRecord readable = reading.open(caller, recordId, AccessAction.VERIFY);
         MedicalRecord record = readable.record();
         String computed = reading.recomputeSha256(readable);
         JsonNode proof = proofs.proof(recordId);

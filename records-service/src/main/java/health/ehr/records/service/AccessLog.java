@@ -3,6 +3,7 @@ package health.ehr.records.service;
 import health.ehr.events.Ids;
 import health.ehr.events.records.AuditHeadSealed;
 import health.ehr.events.records.RecordAccessed;
+import health.ehr.records.AccessAction;
 import health.ehr.records.AccessLogEntry;
 import health.ehr.records.repository.AccessLogEntryRepository;
 import health.ehr.support.messaging.OutboxWriter;
@@ -48,7 +49,7 @@ public class AccessLog {
 
     /** Appends an entry in the caller's transaction and announces it ({@code RecordAccessed}). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public AccessLogEntry append(UUID patientId, UUID recordId, UUID actorId, String actorRole, String action,
+    public AccessLogEntry append(UUID patientId, UUID recordId, UUID actorId, String actorRole, AccessAction action,
             String purpose, boolean emergency) {
         em.createNativeQuery("INSERT IGNORE INTO access_log_head (patient_id, seq, hash, sealed_seq)"
                 + " VALUES (?1, 0, ?2, 0)").setParameter(1, Ids.bytes(patientId)).setParameter(2, GENESIS)
@@ -72,7 +73,7 @@ public class AccessLog {
         em.createNativeQuery("UPDATE access_log_head SET seq = ?1, hash = ?2 WHERE patient_id = ?3")
                 .setParameter(1, entry.seq).setParameter(2, entry.hash).setParameter(3, Ids.bytes(patientId))
                 .executeUpdate();
-        outbox.append(new RecordAccessed(recordId, patientId, actorId, actorRole, action, purpose, entry.at));
+        outbox.append(new RecordAccessed(recordId, patientId, actorId, actorRole, action.name(), purpose, entry.at));
         return entry;
     }
 
@@ -131,7 +132,7 @@ public class AccessLog {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(HexFormat.of().parseHex(entry.prevHash.substring(2)));
             String canonical = String.join("\n", Long.toString(entry.seq), entry.patientId.toString(),
-                    entry.recordId.toString(), entry.actorId.toString(), entry.actorRole, entry.action,
+                    entry.recordId.toString(), entry.actorId.toString(), entry.actorRole, entry.action.name(),
                     entry.purpose, Boolean.toString(entry.emergency), entry.at.toString());
             return "0x" + HexFormat.of().formatHex(sha.digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

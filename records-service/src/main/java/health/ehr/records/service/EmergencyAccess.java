@@ -2,6 +2,7 @@ package health.ehr.records.service;
 
 import health.ehr.events.Ids;
 import health.ehr.events.records.EmergencyAccessUsed;
+import health.ehr.records.AccessAction;
 import health.ehr.records.EmergencyGrant;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.config.RecordsConfig;
@@ -59,7 +60,7 @@ public class EmergencyAccess {
             grant.grantedUntil = grant.createdAt.plus(config.emergencyAccess());
             emergencies.persist(grant);
             accessLog.append(record.patientId, recordId, caller.partyId(), Role.PRACTITIONER_NAME,
-                    "EMERGENCY_ACCESS_GRANTED", "emergency", true);
+                    AccessAction.EMERGENCY_ACCESS_GRANTED, "emergency", true);
             outbox.append(new EmergencyAccessUsed(recordId, record.patientId, caller.partyId(), grant.grantedUntil,
                     grant.createdAt));
             LOG.infof("emergency access to record %s until %s", recordId, grant.grantedUntil);

@@ -1,5 +1,6 @@
 package health.ehr.records.service;
 
+import health.ehr.records.AccessAction;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.repository.MedicalRecordRepository;
 import health.ehr.support.rest.Page;
@@ -63,7 +64,8 @@ public class RecordListing {
             List<MedicalRecord> items = found.page(page.page, page.size).list();
             // Each record listed to a grantee is a logged read.
             String role = caller.primaryRole().map(Role::claimValue).orElse("unknown");
-            items.forEach(r -> accessLog.append(r.patientId, r.recordId, grantee, role, "LIST", "consent", false));
+            items.forEach(r -> accessLog.append(r.patientId, r.recordId, grantee, role, AccessAction.LIST, "consent",
+                    false));
             return new Page<>(items, page.page, page.size, records.count(where, params));
         });
     }

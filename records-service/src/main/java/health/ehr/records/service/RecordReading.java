@@ -1,5 +1,6 @@
 package health.ehr.records.service;
 
+import health.ehr.records.AccessAction;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.repository.MedicalRecordRepository;
 import health.ehr.support.rest.DomainException;
@@ -32,13 +33,13 @@ public class RecordReading {
     public MedicalRecord metadata(Caller caller, UUID recordId) {
         return QuarkusTransaction.requiringNew().call(() -> {
             MedicalRecord record = find(recordId);
-            log(caller, record, "READ_METADATA");
+            log(caller, record, AccessAction.READ_METADATA);
             return record;
         });
     }
 
     /** The caller's access to a readable record, logged; for content, proof and verify. */
-    public ReadableRecord open(Caller caller, UUID recordId, String action) {
+    public ReadableRecord open(Caller caller, UUID recordId, AccessAction action) {
         return QuarkusTransaction.requiringNew().call(() -> {
             MedicalRecord record = find(recordId);
             log(caller, record, action);
@@ -62,7 +63,7 @@ public class RecordReading {
                 .orElseThrow(() -> DomainException.notFound("No record " + recordId + "."));
     }
 
-    private void log(Caller caller, MedicalRecord record, String action) {
+    private void log(Caller caller, MedicalRecord record, AccessAction action) {
         AccessPolicy.Access access = policy.require(caller, record);
         if (!access.owner()) {
             accessLog.append(record.patientId, record.recordId, caller.partyId(), access.role(), action,
