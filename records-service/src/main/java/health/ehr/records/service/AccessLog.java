@@ -101,7 +101,7 @@ public class AccessLog {
     }
 
     /** Seals every chain head that moved since its last seal, for anchoring. */
-    @Scheduled(every = "${records.audit-seal-interval:60s}", delayed = "10s",
+    @Scheduled(every = "${records.audit-seal-interval}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sealHeads() {
         try {
