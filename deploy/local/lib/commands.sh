@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# The commands of deploy/local/platform: up (with its summary), down, kill, status, logs, reset.
+# The commands of deploy/local/platform: up (with its summary), down, kill, status, logs, reset,
+# reanchor.
 # Sourced by deploy/local/platform, whose main() calls them.
 # STATE, INFRA and SERVICES are set in common.sh and components.sh, not misspelt locals:
 # shellcheck disable=SC2153
@@ -154,4 +155,31 @@ cmd_reset() {
   rm -f "$RUN"/*.pid "$RUN/mariadb.sock"
   [[ ${1:-} == --tools ]] && rm -rf "$TOOLS"
   say "  reset: removed $DATA, $LOGS${1:+ and $TOOLS}"
+}
+
+# After the chain was replaced under the kept databases (anvil's state lost or wiped while MariaDB
+# kept everything): chain-anchor-service is not ready ("Chain identity") and writes nothing until the
+# new chain is adopted. This deploys the contracts again (the same deployer on a fresh chain gives the
+# same addresses; services that read them are restarted if they moved) and restarts
+# chain-anchor-service with EHR_CHAIN_ADOPT set to the new chain's genesis hash: it withdraws every
+# announced anchor, anchors every record again and sends every patient registration, grant and
+# revocation again, in order. Running it again on the adopted chain changes nothing.
+cmd_reanchor() {
+  local before after genesis
+  up_group anvil
+  before=$(cat "$CONTRACTS_ENV" 2>/dev/null || true)
+  up_contracts
+  after=$(cat "$CONTRACTS_ENV" 2>/dev/null || true)
+  genesis=$(rpc '{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x0",false]}' |
+    grep -o '"hash":"0x[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
+  [[ -n $genesis ]] || die "anvil does not answer block 0"
+  if [[ $before != "$after" ]]; then
+    say "contract addresses moved: restarting identity-service and consent-service, which read them"
+    cmd_down identity-service consent-service
+    up_services identity-service consent-service
+  fi
+  cmd_down chain-anchor-service
+  export EHR_CHAIN_ADOPT=$genesis
+  up_services chain-anchor-service
+  line chain-anchor-service "on the chain with genesis $genesis (its log: what was withdrawn and sent again)"
 }
