@@ -69,7 +69,10 @@ public class AnchorLeafRepository implements PanacheRepositoryBase<AnchorLeaf, U
     private static final DateTimeFormatter UTC_TEXT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
-    /** The multi-row INSERT IGNORE for {@code rows} leaves; the same text for every full chunk (the driver caches its parse). */
+    /**
+     * The multi-row INSERT IGNORE for {@code rows} leaves; the same text for every full chunk (the driver caches
+     * its parse).
+     */
     private static String insertSql(int rows) {
         StringBuilder insert = new StringBuilder("INSERT IGNORE INTO anchor_leaf (record_id, kind, patient_id,"
                 + " content_hash, leaf, event_time, received_at) VALUES ");

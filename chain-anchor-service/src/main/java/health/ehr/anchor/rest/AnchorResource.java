@@ -72,8 +72,10 @@ public class AnchorResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Verify a Merkle proof and whether its root is anchored",
             description = "Recomputes the root from leaf and proof (leaf = sha256(0x00 || recordId || sha256), node ="
-                    + " sha256(0x01 || left || right)) and reads AnchorRegistry.anchoredAt(merkleRoot). No token needed.")
-    @APIResponse(responseCode = "200", description = "valid: the proof folds to merkleRoot; anchored: the root is on chain")
+                    + " sha256(0x01 || left || right)) and reads AnchorRegistry.anchoredAt(merkleRoot)."
+                    + " No token needed.")
+    @APIResponse(responseCode = "200",
+            description = "valid: the proof folds to merkleRoot; anchored: the root is on chain")
     @APIResponse(responseCode = "400", description = "Malformed body or invalid fields")
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "503", description = "The Ethereum node does not answer")

@@ -114,7 +114,8 @@ public class ChainCommandRelay implements TransactionOutcomes {
             throw new IllegalArgumentException("not a chain command: " + command.getClass().getSimpleName());
         }
         int added = em.createNativeQuery("INSERT IGNORE INTO chain_command (command_id, command_type, patient_id,"
-                        + " subject_id, payload, status, received_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
+                        + " subject_id, payload, status, received_at, updated_at)"
+                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
                 .setParameter(1, bytes(commandId)).setParameter(2, command.getClass().getSimpleName())
                 .setParameter(3, bytes(patientId)).setParameter(4, bytes(subjectId))
                 .setParameter(5, write(command)).setParameter(6, ChainCommand.PENDING)

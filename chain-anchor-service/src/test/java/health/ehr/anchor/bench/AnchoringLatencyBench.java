@@ -69,7 +69,8 @@ class AnchoringLatencyBench {
         }
         Assertions.assertEquals(RECORDS, latenciesMs.size(), "every record announced");
         Collections.sort(latenciesMs);
-        System.out.printf("%nBENCH latency RecordStored -> BatchAnchored (1-s blocks, defaults: batches of 2 s, 2 confirmations,"
+        System.out.printf("%nBENCH latency RecordStored -> BatchAnchored (1-s blocks, defaults: batches of 2 s,"
+                + " 2 confirmations,"
                 + " %d records at %d/s): p50 %d ms, p95 %d ms, max %d ms%n", RECORDS, 1000 / EVERY_MS,
                 latenciesMs.get(RECORDS / 2), latenciesMs.get((int) Math.ceil(RECORDS * 0.95) - 1),
                 latenciesMs.get(RECORDS - 1));

@@ -60,7 +60,8 @@ import org.web3j.utils.Numeric;
  * the contracts module), measured over 1,000 writes. It reports the ingest rate (events → stored
  * leaves, sampled every 250 ms while the service consumes) apart from the end-to-end rate (first event
  * published → last batch final and announced). A first round of 20,000 records, not measured, warms the
- * service up: the figure is the sustained rate of a running service, not a cold JVM's first seconds. Run: {@code mvn -Pbench -DskipStack verify -pl chain-anchor-service}.
+ * service up: the figure is the sustained rate of a running service, not a cold JVM's first seconds.
+ * Run: {@code mvn -Pbench -DskipStack verify -pl chain-anchor-service}.
  */
 @QuarkusTest
 @TestProfile(BenchChains.FullBatches.class)
@@ -109,7 +110,8 @@ class AnchoringThroughputBench {
         System.out.printf("BENCH   %,d records published in %.2f s (%.0f/s; %d sends timed out and were repeated)%n",
                 RECORDS, (round.published() - started) / 1e9, RECORDS / ((round.published() - started) / 1e9),
                 round.resent());
-        System.out.printf("BENCH   ingest: all %,d leaves stored %.2f s after the first was published => %.0f records/s;"
+        System.out.printf("BENCH   ingest: all %,d leaves stored %.2f s after the first was published"
+                + " => %.0f records/s;"
                 + " steady rate between 10 %% and 90 %%: %.0f records/s%n", RECORDS, ingestSeconds,
                 RECORDS / ingestSeconds, steady);
         System.out.printf("BENCH   end to end: all %d batches final on chain and announced after %.2f s"
@@ -242,7 +244,8 @@ class AnchoringThroughputBench {
         for (int i = 0; i < NAIVE_WRITES; i++) {
             byte[] hash = new byte[32];
             random.nextBytes(hash);
-            String data = FunctionEncoder.encode(new Function("storeHash", Arrays.asList(new Bytes32(hash)), List.of()));
+            String data = FunctionEncoder.encode(
+                    new Function("storeHash", Arrays.asList(new Bytes32(hash)), List.of()));
             hashes.add(send(anvil, account, RawTransaction.createTransaction(31337, BigInteger.valueOf(nonce++),
                     BigInteger.valueOf(100_000), store, BigInteger.ZERO, data, tip, maxFee)));
         }

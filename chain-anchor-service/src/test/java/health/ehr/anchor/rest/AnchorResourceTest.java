@@ -127,7 +127,8 @@ class AnchorResourceTest {
                     .body("batchId", equalTo(b.batchId.toString())).body("merkleRoot", equalTo(b.merkleRoot))
                     .body("leafCount", equalTo(3)).body("status", equalTo("ANCHORED"))
                     .body("transactionHash", equalTo(b.transactionHash)).body("blockNumber", equalTo(7))
-                    .body("gasUsed", equalTo(48890)).body("createdAt", notNullValue()).body("anchoredAt", notNullValue());
+                    .body("gasUsed", equalTo(48890)).body("createdAt", notNullValue())
+                    .body("anchoredAt", notNullValue());
         }
     }
 
@@ -261,8 +262,10 @@ class AnchorResourceTest {
             em.createNativeQuery("INSERT INTO anchor_leaf (record_id, kind, patient_id, content_hash, leaf, event_time,"
                             + " received_at, batch_id) VALUES (?1, 'RECORD', NULL, ?2, ?3, ?4, ?4, ?5)")
                     .setParameter(1, bytes(recordId)).setParameter(2, hex(sha)).setParameter(3, MerkleTree.toHex(leaf))
-                    .setParameter(4, Instant.now().minusSeconds(3600)).setParameter(5, bytes(b.batchId)).executeUpdate();
-            em.createNativeQuery("INSERT INTO anchor_proof (record_id, batch_id, leaf_index, proof) VALUES (?1, ?2, 1, ?3)")
+                    .setParameter(4, Instant.now().minusSeconds(3600)).setParameter(5, bytes(b.batchId))
+                    .executeUpdate();
+            em.createNativeQuery("INSERT INTO anchor_proof (record_id, batch_id, leaf_index, proof)"
+                            + " VALUES (?1, ?2, 1, ?3)")
                     .setParameter(1, bytes(recordId)).setParameter(2, bytes(b.batchId)).setParameter(3, proofJson)
                     .executeUpdate();
         });

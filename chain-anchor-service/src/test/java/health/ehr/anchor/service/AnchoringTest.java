@@ -101,7 +101,8 @@ class AnchoringTest {
                     LocalStack.localServiceSecret("chain-anchor-service"));
 
             for (BatchAnchored batch : batches) {
-                Tuple3<BigInteger, BigInteger, BigInteger> onChain = chain.anchoredAt(MerkleTree.fromHex(batch.merkleRoot()));
+                Tuple3<BigInteger, BigInteger, BigInteger> onChain =
+                        chain.anchoredAt(MerkleTree.fromHex(batch.merkleRoot()));
                 assertEquals(BigInteger.valueOf(batch.leafCount()), onChain.component3(), "leaf count on chain");
                 assertEquals(BigInteger.valueOf(batch.blockNumber()), onChain.component2(), "anchor block");
                 TransactionReceipt receipt = anvil.web3j().ethGetTransactionReceipt(batch.transactionHash()).send()

@@ -142,7 +142,8 @@ class ChainCommandRelayTest {
 
     @Test
     void aDecodableButMalformedCommandIsParkedInTheDeadLetterQueueWithItsReason() throws Exception {
-        try (EventBus bus = new EventBus(clients); EventBus.Reader dlq = bus.readerAtEnd(Topics.dlq(Topics.CHAIN_COMMANDS))) {
+        try (EventBus bus = new EventBus(clients);
+                EventBus.Reader dlq = bus.readerAtEnd(Topics.dlq(Topics.CHAIN_COMMANDS))) {
             UUID commandId = UUID.randomUUID();
             CloudEvent<GrantConsent> bad = bus.publish(new GrantConsent(commandId, UUID.randomUUID(), UUID.randomUUID(),
                     hex(random32()), hex(random32()), hex(random32()), 4_000_000_000L, "0", "0x" + "ab".repeat(64)));

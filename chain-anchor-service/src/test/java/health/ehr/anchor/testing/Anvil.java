@@ -44,7 +44,10 @@ public final class Anvil implements AutoCloseable {
         return new Anvil(url, null);
     }
 
-    /** Starts a fresh anvil on a free port, keeping its state in {@code dir} (survives {@link #stop()}/{@link #start()}). */
+    /**
+     * Starts a fresh anvil on a free port, keeping its state in {@code dir}
+     * (survives {@link #stop()}/{@link #start()}).
+     */
     public static Anvil throwaway(Path dir, String... extraArgs) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -75,7 +78,8 @@ public final class Anvil implements AutoCloseable {
         }
         Path bin = root.resolve(".local/tools/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
         if (!Files.isExecutable(bin)) {
-            throw new IllegalStateException("no anvil at " + bin + ": run deploy/local/platform up infra or set EHR_ANVIL_BIN");
+            throw new IllegalStateException("no anvil at " + bin
+                    + ": run deploy/local/platform up infra or set EHR_ANVIL_BIN");
         }
         return bin;
     }

@@ -9,7 +9,10 @@ public final class Poll {
     private Poll() {
     }
 
-    /** Polls {@code condition} every 100 ms (running {@code meanwhile} between polls) until true; fails after the deadline. */
+    /**
+     * Polls {@code condition} every 100 ms (running {@code meanwhile} between polls) until true; fails after the
+     * deadline.
+     */
     public static void until(String what, Duration deadline, Callable<Boolean> condition, ThrowingRunnable meanwhile)
             throws Exception {
         long end = System.nanoTime() + deadline.toNanos();

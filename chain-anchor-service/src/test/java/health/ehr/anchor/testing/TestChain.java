@@ -68,8 +68,9 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
                 + "/ehr_anchor_test";
         try (Connection c = DriverManager.getConnection(url, env("EHR_DB_USER", "ehr"), env("EHR_DB_PASSWORD", "ehr"));
                 Statement s = c.createStatement()) {
-            for (String table : new String[] {"anchor_proof", "anchor_leaf", "anchor_batch", "chain_tx_hash", "chain_tx",
-                "writer_nonce", "chain_command", "outbox_event", "processed_event", "chain_identity", "chain_tx_replaced"}) {
+            for (String table : new String[] {"anchor_proof", "anchor_leaf", "anchor_batch", "chain_tx_hash",
+                    "chain_tx", "writer_nonce", "chain_command", "outbox_event", "processed_event", "chain_identity",
+                    "chain_tx_replaced"}) {
                 try {
                     s.executeUpdate("DELETE FROM " + table);
                 } catch (SQLException missing) {

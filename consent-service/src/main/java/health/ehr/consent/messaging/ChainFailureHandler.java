@@ -9,7 +9,10 @@ import health.ehr.support.messaging.EventHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 
-/** Takes chain-anchor-service's ChainTransactionFailed from {@code ehr.anchor.v1} (platform-support's EventConsumer). */
+/**
+ * Takes chain-anchor-service's ChainTransactionFailed from {@code ehr.anchor.v1} (platform-support's
+ * EventConsumer).
+ */
 @ApplicationScoped
 public class ChainFailureHandler implements EventHandler {
 

@@ -267,13 +267,15 @@ public class ConsentMirror {
             long nonce = e.nonce.longValueExact();
             BigInteger expiry = e.expiresAt;
             Optional<Consent> consent = expiry.compareTo(BigInteger.valueOf(MAX_EXPIRY)) > 0 ? Optional.empty()
-                    : consents.matchGrant(patient, nonce, grantee, scope, Instant.ofEpochSecond(expiry.longValueExact()));
+                    : consents.matchGrant(patient, nonce, grantee, scope,
+                            Instant.ofEpochSecond(expiry.longValueExact()));
             boolean fresh = mirror.addLog(new AppliedLog(block, index, blockHash, txHash, MirrorRepository.GRANTED,
                     patient, grantee, scope, expiry.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue(), nonce,
                     consent.map(c -> c.consentId).orElse(null)));
             if (fresh) {
                 consent.ifPresentOrElse(c -> state.update(c, now), () -> LOG.infof(
-                        "consent mirror: grant in tx %s (nonce %d) matches no consent of this platform", txHash, nonce));
+                        "consent mirror: grant in tx %s (nonce %d) matches no consent of this platform",
+                        txHash, nonce));
             }
             return fresh;
         }

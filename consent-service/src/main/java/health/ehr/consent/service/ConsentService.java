@@ -147,7 +147,8 @@ public class ConsentService {
         byte[] scope = bytes32(grant.scopeHash());
         BigInteger n = BigInteger.valueOf(nonce);
         return new SigningPayload("GRANT", lower(grant.patient().chainId()), lower(grant.grantee().chainId()),
-                grant.scopeHash(), expiry, Long.toString(nonce), hex(typed.grantDigest(patient, grantee, scope, expiry, n)),
+                grant.scopeHash(), expiry, Long.toString(nonce),
+                hex(typed.grantDigest(patient, grantee, scope, expiry, n)),
                 typed.grantJson(patient, grantee, scope, expiry, n));
     }
 
@@ -161,7 +162,8 @@ public class ConsentService {
                 config.maxRecordIds());
         Party grantee = identity.party(request.granteeId())
                 .filter(p -> GRANTEE_ROLES.contains(p.role()) && p.chainId() != null)
-                .orElseThrow(() -> DomainException.invalidField("granteeId", "is not a registered practitioner or clinic"));
+                .orElseThrow(() -> DomainException.invalidField("granteeId",
+                        "is not a registered practitioner or clinic"));
         Party patient = patientParty(patientId);
         return new PreparedGrant(patient, grantee, scope, Scopes.hash(scope), expiresAt,
                 chain.controllerOf(patient.chainId()));
@@ -212,7 +214,8 @@ public class ConsentService {
             consent.failureReason = null;
             state.update(consent, now);
             outbox.append(new RevokeConsent(consent.revokeCommandId, consent.consentId, patientId,
-                    consent.patientChainId, consent.granteeChainId, consent.scopeHash, Long.toString(nonce), signature));
+                    consent.patientChainId, consent.granteeChainId, consent.scopeHash, Long.toString(nonce),
+                    signature));
             LOG.infof("consent %s: revocation requested (nonce %d)", consentId, nonce);
             return consent;
         });

@@ -343,7 +343,8 @@ class ConsentResourceTest {
      */
     private static List<String> signersUnderIdentityDomains(GrantConsent c) throws Exception {
         List<String> registries = new ArrayList<>();
-        Deployment.read(LocalPlatform.root().resolve(".local/contracts.env")).ifPresent(d -> registries.add(d.consentRegistry()));
+        Deployment.read(LocalPlatform.root().resolve(".local/contracts.env"))
+                .ifPresent(d -> registries.add(d.consentRegistry()));
         registries.add("0x0000000000000000000000000000000000000000");
         List<String> signers = new ArrayList<>();
         for (String registry : registries) {

@@ -58,7 +58,8 @@ class ChainFailureTest {
     OutboxRows outbox;
 
     private final KafkaProducer<String, byte[]> kafka = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getenv().getOrDefault("EHR_KAFKA_BOOTSTRAP", "localhost:9092"),
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    System.getenv().getOrDefault("EHR_KAFKA_BOOTSTRAP", "localhost:9092"),
             ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     private final EventCodec codec = new EventCodec();
 

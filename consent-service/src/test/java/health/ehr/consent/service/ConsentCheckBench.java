@@ -173,7 +173,8 @@ class ConsentCheckBench {
         BenchFigure.of("consent-service", "consent.mirror.lag", "Mirror lag, confirming block to ACTIVE (max of 10)")
                 .value(lags[lags.length - 1], "ms")
                 .baseline(poll.toMillis(), "ms",
-                        "consent.poll-interval (configured, not measured): the longest a change waits for the next poll")
+                        "consent.poll-interval (configured, not measured): the longest a change waits"
+                                + " for the next poll")
                 .below(1000, "mirror lag < 1 s")
                 .notes(String.format("p50 %d ms; all %s", lags[lags.length / 2], Arrays.toString(lags)))
                 .print();
@@ -280,7 +281,8 @@ class ConsentCheckBench {
 
     private static void sendAtFixedRate(io.vertx.core.Context context, io.vertx.core.http.HttpClient client,
             String token,
-            java.util.function.Function<Random, String> path, Duration duration, Sink sink) throws InterruptedException {
+            java.util.function.Function<Random, String> path, Duration duration, Sink sink)
+            throws InterruptedException {
         int count = (int) (RATE * duration.toSeconds());
         long interval = 1_000_000_000L / RATE;
         CountDownLatch done = new CountDownLatch(count);

@@ -87,7 +87,8 @@ public final class Anvil implements AutoCloseable {
     public String devKey(int index) throws IOException {
         String banner = Files.readString(log, StandardCharsets.UTF_8);
         int keys = banner.indexOf("Private Keys");
-        Matcher m = Pattern.compile("\\(" + index + "\\) (0x[0-9a-fA-F]{64})").matcher(banner.substring(Math.max(0, keys)));
+        Matcher m = Pattern.compile("\\(" + index + "\\) (0x[0-9a-fA-F]{64})")
+                .matcher(banner.substring(Math.max(0, keys)));
         if (keys < 0 || !m.find()) {
             throw new IllegalStateException("no key of account " + index + " in anvil's banner " + log);
         }

@@ -174,7 +174,8 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
     private static TransactionReceipt receipt(String hash) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < end) {
-            Optional<TransactionReceipt> receipt = web3j().ethGetTransactionReceipt(hash).send().getTransactionReceipt();
+            Optional<TransactionReceipt> receipt =
+                    web3j().ethGetTransactionReceipt(hash).send().getTransactionReceipt();
             if (receipt.isPresent()) {
                 return receipt.get();
             }
