@@ -363,7 +363,16 @@ md.push('```bash', 'deploy/local/platform bench                       # every su
   'deploy/local/platform bench records -Dbench.smallCount=800   # -D options go to every mvn', '```', '');
 md.push('A benchmark reports a figure by printing one line `BENCH-FIGURE {json}` (platform-support\'s test-jar ' +
   '`health.ehr.support.testing.BenchFigure`); `docs/benchmarks.json` holds every figure with the machine, the date and the commit.', '');
-fs.writeFileSync(path.join(out, 'benchmarks.md'), md.join('\n'));
+// The hand-written section at the end (profiles behind design decisions, linked from Javadoc) is
+// not generated: carry it over from the report this one replaces.
+const mdFile = path.join(out, 'benchmarks.md');
+const KEPT = '## Profiles behind design decisions';
+const previous = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : '';
+const kept = previous.indexOf(KEPT);
+if (kept >= 0) {
+  md.push('', previous.slice(kept).trimEnd(), '');
+}
+fs.writeFileSync(mdFile, md.join('\n'));
 process.stdout.write(`bench: ${figures.length} figures; ${path.join(out, 'benchmarks.md')}, benchmarks.json` +
   `${Object.keys(charts).length ? ', ' + Object.values(charts).join(', ') : ''}\n`);
 for (const t of report.targets) process.stdout.write(`  ${t.status.padEnd(12)} ${t.service.padEnd(21)} ${t.target}\n`);
