@@ -43,7 +43,7 @@ public class DirectoryResource {
     public Page<DirectoryEntry> practitioners(
             @QueryParam("query") @Size(max = 100, message = "is longer than 100 characters") String query,
             @Valid @BeanParam PageRequest page) {
-        return profiles.practitioners(query, page);
+        return profiles.practitioners(query, page).map(DirectoryEntry::of);
     }
 
     @GET
@@ -51,6 +51,6 @@ public class DirectoryResource {
     @Operation(summary = "A patient's profile: the patient, an administrator, or a grantee with active consent")
     public PatientProfile patient(@PathParam("patientId") UUID patientId,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return profiles.patient(patientId, caller, authorization);
+        return PatientProfile.of(profiles.patient(patientId, caller, authorization));
     }
 }

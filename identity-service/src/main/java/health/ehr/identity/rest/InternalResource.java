@@ -46,7 +46,7 @@ public class InternalResource {
     @Path("/parties/{partyId}")
     @Operation(summary = "A party's role, contact and chain id, for other services")
     public PartyView party(@PathParam("partyId") UUID partyId) {
-        return profiles.party(partyId);
+        return PartyView.of(profiles.party(partyId));
     }
 
     @POST
@@ -59,6 +59,6 @@ public class InternalResource {
         if (!config.signingClient().equals(client)) {
             throw DomainException.forbidden("Only " + config.signingClient() + " may request consent signatures.");
         }
-        return signer.sign(body);
+        return ConsentSignature.of(signer.sign(body.toConsent()));
     }
 }

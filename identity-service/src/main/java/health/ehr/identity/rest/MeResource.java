@@ -28,6 +28,6 @@ public class MeResource {
     @Authenticated
     @Operation(summary = "The signed-in user's identity and party ids")
     public MeResponse me() {
-        return profiles.me(caller);
+        return MeResponse.of(profiles.me(caller));
     }
 }

@@ -1,5 +1,8 @@
 package health.ehr.identity.rest;
 
+import health.ehr.identity.service.PatientAccount;
+import health.ehr.identity.service.ProfileService.ListedPractitioner;
+import health.ehr.identity.service.ProfileService.PartyDetails;
 import java.time.LocalDate;
 import java.util.UUID;
 
@@ -12,11 +15,21 @@ public final class ProfileViews {
     /** A practitioner as the directory shows them to any signed-in user. */
     public record DirectoryEntry(UUID practitionerId, String givenName, String familyName, String specialty,
             String organization) {
+
+        static DirectoryEntry of(ListedPractitioner p) {
+            return new DirectoryEntry(p.practitionerId(), p.givenName(), p.familyName(), p.specialty(),
+                    p.organization());
+        }
     }
 
     /** A patient's profile, for the patient, administrators and grantees with consent. */
     public record PatientProfile(UUID patientId, String email, String givenName, String familyName,
             LocalDate birthDate, String chainId, String controllerAddress) {
+
+        static PatientProfile of(PatientAccount a) {
+            return new PatientProfile(a.party().partyId, a.party().email, a.party().givenName,
+                    a.party().familyName, a.patient().birthDate, a.patient().chainId, a.patient().controllerAddress);
+        }
     }
 
     /**
@@ -25,5 +38,10 @@ public final class ProfileViews {
      */
     public record PartyView(UUID partyId, String role, String email, String givenName, String familyName,
             String chainId, String controllerAddress) {
+
+        static PartyView of(PartyDetails d) {
+            return new PartyView(d.party().partyId, d.party().role, d.party().email, d.party().givenName,
+                    d.party().familyName, d.chainId(), d.controllerAddress());
+        }
     }
 }

@@ -39,7 +39,7 @@ public class RegistrationResource {
     @ResponseStatus(201)
     @Operation(summary = "A patient registers themselves; 409 if the e-mail is taken")
     public PatientRegistered registerPatient(@Valid @NotNull(message = "a body is required") PatientRegistration body) {
-        return registrations.registerPatient(body);
+        return PatientRegistered.of(registrations.registerPatient(body.toNew()));
     }
 
     @POST
@@ -50,7 +50,7 @@ public class RegistrationResource {
     @Operation(summary = "An administrator registers a practitioner")
     public PractitionerView registerPractitioner(
             @Valid @NotNull(message = "a body is required") PractitionerRegistration body) {
-        return registrations.registerPractitioner(body);
+        return PractitionerView.of(registrations.registerPractitioner(body.toNew()));
     }
 
     @POST
@@ -60,6 +60,6 @@ public class RegistrationResource {
     @SecurityRequirement(name = "jwt")
     @Operation(summary = "An administrator registers a partner clinic; its client secret is shown once")
     public ClinicRegistered registerClinic(@Valid @NotNull(message = "a body is required") ClinicRegistration body) {
-        return registrations.registerClinic(body);
+        return ClinicRegistered.of(registrations.registerClinic(body.toNew()));
     }
 }

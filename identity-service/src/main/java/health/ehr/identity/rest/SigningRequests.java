@@ -1,5 +1,8 @@
 package health.ehr.identity.rest;
 
+import health.ehr.identity.service.ConsentSigner.Consent;
+import health.ehr.identity.service.ConsentSigner.Kind;
+import health.ehr.identity.service.ConsentSigner.Signature;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -11,9 +14,6 @@ public final class SigningRequests {
     private SigningRequests() {
     }
 
-    /** Which ConsentRegistry operation is signed. */
-    public enum Kind { GRANT, REVOKE }
-
     /** The fields of a Grant or Revoke; identity-service derives the chain ids itself. */
     public record ConsentSigningRequest(
             @NotNull(message = "is required") Kind kind,
@@ -23,10 +23,19 @@ public final class SigningRequests {
             Long expiresAt,
             @NotBlank(message = "is required") @Pattern(regexp = "[0-9]{1,78}", message = "must be a decimal number")
             String nonce) {
+
+        Consent toConsent() {
+            return new Consent(kind, patientId, granteeId, scopeHash, expiresAt, nonce);
+        }
     }
 
     /** The signature (65 bytes r‖s‖v) and what it was computed over. */
     public record ConsentSignature(String patientChainId, String granteeChainId, String controllerAddress,
             String digest, String signature) {
+
+        static ConsentSignature of(Signature s) {
+            return new ConsentSignature(s.patientChainId(), s.granteeChainId(), s.controllerAddress(), s.digest(),
+                    s.signature());
+        }
     }
 }

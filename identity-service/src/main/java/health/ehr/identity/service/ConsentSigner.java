@@ -6,13 +6,12 @@ import health.ehr.identity.Patient;
 import health.ehr.identity.config.IdentityConfig;
 import health.ehr.identity.repository.PartyRepository;
 import health.ehr.identity.repository.PatientRepository;
-import health.ehr.identity.rest.SigningRequests.ConsentSignature;
-import health.ehr.identity.rest.SigningRequests.ConsentSigningRequest;
 import health.ehr.support.rest.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.web3j.crypto.ECKeyPair;
 
@@ -40,7 +39,20 @@ public class ConsentSigner {
         this.typedData = new ConsentTypedData(config.chainId(), config.consentRegistry());
     }
 
-    public ConsentSignature sign(ConsentSigningRequest request) {
+    /** Which ConsentRegistry operation is signed. */
+    public enum Kind { GRANT, REVOKE }
+
+    /** The fields of a Grant or Revoke ({@code expiresAt} for a grant only); the chain ids are derived here. */
+    public record Consent(Kind kind, UUID patientId, UUID granteeId, String scopeHash, Long expiresAt, String nonce) {
+    }
+
+    /** The signature (65 bytes r‖s‖v) and what it was computed over, all 0x hex. */
+    public record Signature(String patientChainId, String granteeChainId, String controllerAddress, String digest,
+            String signature) {
+    }
+
+    /** Signs {@code request} with its patient's custodial key; 404 for an unknown patient, 400 for a bad field. */
+    public Signature sign(Consent request) {
         Patient patient = patients.findByIdOptional(request.patientId())
                 .orElseThrow(() -> DomainException.notFound("No patient " + request.patientId() + "."));
         Party grantee = parties.findByIdOptional(request.granteeId())
@@ -62,7 +74,7 @@ public class ConsentSigner {
         ECKeyPair key = chain.unwrap(patient.patientId, patient.wrappedKey, patient.kekId);
         byte[] signature = ConsentTypedData.sign(digest, key);
         LOG.infof("signed a consent %s for patient %s", request.kind(), patient.patientId);
-        return new ConsentSignature(hex(patientChainId), hex(granteeChainId), patient.controllerAddress, hex(digest),
+        return new Signature(hex(patientChainId), hex(granteeChainId), patient.controllerAddress, hex(digest),
                 hex(signature));
     }
 

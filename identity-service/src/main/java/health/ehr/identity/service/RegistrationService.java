@@ -10,18 +10,13 @@ import health.ehr.identity.repository.ClinicRepository;
 import health.ehr.identity.repository.PartyRepository;
 import health.ehr.identity.repository.PatientRepository;
 import health.ehr.identity.repository.PractitionerRepository;
-import health.ehr.identity.rest.RegistrationRequests.ClinicRegistered;
-import health.ehr.identity.rest.RegistrationRequests.ClinicRegistration;
-import health.ehr.identity.rest.RegistrationRequests.PatientRegistered;
-import health.ehr.identity.rest.RegistrationRequests.PatientRegistration;
-import health.ehr.identity.rest.RegistrationRequests.PractitionerRegistration;
-import health.ehr.identity.rest.RegistrationRequests.PractitionerView;
 import health.ehr.support.messaging.OutboxWriter;
 import health.ehr.support.rest.DomainException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -59,7 +54,7 @@ public class RegistrationService {
     }
 
     /** A patient's self-registration: account, profile, chain identity, custodial key, events. */
-    public PatientRegistered registerPatient(PatientRegistration request) {
+    public PatientAccount registerPatient(NewPatient request) {
         String email = normalise(request.email());
         refuseTakenEmail(email);
         UUID id = keycloak.createUser(email, request.password(), request.givenName().strip(),
@@ -79,13 +74,12 @@ public class RegistrationService {
                     patient.controllerAddress, email, party.givenName, party.familyName, party.createdAt));
             outbox.append(new RegisterPatient(UUID.randomUUID(), id, patient.chainId, patient.controllerAddress));
             LOG.infof("patient %s registered", id);
-            return new PatientRegistered(id, email, party.givenName, party.familyName, patient.chainId,
-                    patient.controllerAddress);
+            return new PatientAccount(party, patient);
         });
     }
 
     /** A practitioner's registration by an administrator. */
-    public PractitionerView registerPractitioner(PractitionerRegistration request) {
+    public PractitionerAccount registerPractitioner(NewPractitioner request) {
         String email = normalise(request.email());
         refuseTakenEmail(email);
         UUID id = keycloak.createUser(email, request.password(), request.givenName().strip(),
@@ -101,13 +95,12 @@ public class RegistrationService {
             outbox.append(new health.ehr.events.identity.PractitionerRegistered(id, email, party.givenName,
                     party.familyName, practitioner.specialty, practitioner.organization, party.createdAt));
             LOG.infof("practitioner %s registered", id);
-            return new PractitionerView(id, email, party.givenName, party.familyName, practitioner.licenseNumber,
-                    practitioner.specialty, practitioner.organization);
+            return new PractitionerAccount(party, practitioner);
         });
     }
 
     /** A clinic's registration: a confidential client whose secret is returned once. */
-    public ClinicRegistered registerClinic(ClinicRegistration request) {
+    public RegisteredClinic registerClinic(NewClinic request) {
         String email = normalise(request.contactEmail());
         String name = request.name().strip();
         String clientId = "clinic-" + slug(name) + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -129,7 +122,7 @@ public class RegistrationService {
             clinics.persist(clinic);
             outbox.append(new health.ehr.events.identity.ClinicRegistered(id, name, email, clientId, party.createdAt));
             LOG.infof("clinic %s registered as client %s", id, clientId);
-            return new ClinicRegistered(id, name, clientId, client.secret());
+            return new RegisteredClinic(clinic, client.secret());
         });
     }
 
@@ -175,5 +168,23 @@ public class RegistrationService {
             slug = "clinic";
         }
         return slug.length() > 40 ? slug.substring(0, 40) : slug;
+    }
+
+    /** A patient's self-registration, as checked by the rest layer. */
+    public record NewPatient(String email, String password, String givenName, String familyName,
+            LocalDate birthDate) {
+    }
+
+    /** A practitioner's registration by an administrator. */
+    public record NewPractitioner(String email, String password, String givenName, String familyName,
+            String licenseNumber, String specialty, String organization) {
+    }
+
+    /** A clinic's registration by an administrator. */
+    public record NewClinic(String name, String contactEmail) {
+    }
+
+    /** A registered clinic with its client secret, which is stored nowhere here and shown once. */
+    public record RegisteredClinic(Clinic clinic, String clientSecret) {
     }
 }
