@@ -1,10 +1,10 @@
 package health.ehr.identity.service;
 
+import health.ehr.events.Ids;
 import health.ehr.identity.config.IdentityConfig;
 import health.ehr.support.crypto.KeyRing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
@@ -40,7 +40,7 @@ public class ChainIdentities {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(secret);
-            return mac.doFinal(bytes(partyId));
+            return mac.doFinal(Ids.bytes(partyId));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
@@ -56,7 +56,7 @@ public class ChainIdentities {
         try {
             ECKeyPair pair = Keys.createEcKeyPair();
             byte[] secretKey = Numeric.toBytesPadded(pair.getPrivateKey(), 32);
-            byte[] wrapped = keys.current().encrypt(secretKey, bytes(patientId));
+            byte[] wrapped = keys.current().encrypt(secretKey, Ids.bytes(patientId));
             return new CustodialKey("0x" + Keys.getAddress(pair), wrapped, keys.current().id());
         } catch (InvalidAlgorithmParameterException | NoSuchAlgorithmException | NoSuchProviderException e) {
             throw new IllegalStateException("cannot generate a secp256k1 key", e);
@@ -68,16 +68,11 @@ public class ChainIdentities {
     /** The patient's controller key pair, unwrapped for one signature. */
     public ECKeyPair unwrap(UUID patientId, byte[] wrapped, String kekId) {
         try {
-            byte[] secretKey = keys.byId(kekId).decrypt(wrapped, bytes(patientId));
+            byte[] secretKey = keys.byId(kekId).decrypt(wrapped, Ids.bytes(patientId));
             return ECKeyPair.create(new BigInteger(1, secretKey));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("a custodial key failed to unwrap", e);
         }
-    }
-
-    static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                .putLong(id.getLeastSignificantBits()).array();
     }
 
     /** A new controller key: its address and its wrapped private key. */
