@@ -19,6 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Patients book, cancel and reschedule; patients and practitioners list their own appointments. */
 @Path("/api/appointments")
@@ -49,6 +50,7 @@ public class AppointmentResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.PATIENT_NAME)
+    @Operation(summary = "A patient books a free slot; 409 if it is taken")
     public Response book(@NotNull(message = "a JSON body is required") @Valid BookRequest body) {
         var booked = service.book(caller.partyId(), body.slotId(), body.reason());
         return Response.status(Response.Status.CREATED).entity(AppointmentView.of(booked)).build();
@@ -56,6 +58,7 @@ public class AppointmentResource {
 
     @GET
     @RolesAllowed({Role.PATIENT_NAME, Role.PRACTITIONER_NAME})
+    @Operation(summary = "The caller's own appointments (as patient or practitioner)")
     public Page<AppointmentView> own(@Valid @BeanParam PageRequest page) {
         Role role = caller.has(Role.PRACTITIONER) ? Role.PRACTITIONER : Role.PATIENT;
         return service.own(caller.partyId(), role, page).map(AppointmentView::of);
@@ -65,6 +68,7 @@ public class AppointmentResource {
     @Path("/{appointmentId}/cancel")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Role.PATIENT_NAME, Role.PRACTITIONER_NAME})
+    @Operation(summary = "The patient or the practitioner cancels an appointment")
     public AppointmentView cancel(@PathParam("appointmentId") UUID appointmentId, @Valid CancelRequest body) {
         return AppointmentView.of(service.cancel(appointmentId, caller.partyId(), body == null ? null : body.reason()));
     }
@@ -73,6 +77,7 @@ public class AppointmentResource {
     @Path("/{appointmentId}/reschedule")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.PATIENT_NAME)
+    @Operation(summary = "The patient moves an appointment to another free slot")
     public AppointmentView reschedule(@PathParam("appointmentId") UUID appointmentId,
             @NotNull(message = "a JSON body is required") @Valid RescheduleRequest body) {
         return AppointmentView.of(service.reschedule(appointmentId, caller.partyId(), body.slotId()));

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Practitioners publish slots; everyone signed in lists free ones. */
 @Path("/api/appointments/slots")
@@ -48,6 +49,7 @@ public class SlotResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.PRACTITIONER_NAME)
+    @Operation(summary = "A practitioner publishes free slots: one {start, end} or {from, to, durationMinutes}")
     public Response create(@NotNull(message = "a JSON body is required") CreateSlotsRequest body) {
         var created = service.create(caller.partyId(), new SlotService.SlotRequest(body.start(), body.end(),
                 body.from(), body.to(), body.durationMinutes()));
@@ -57,6 +59,7 @@ public class SlotResource {
 
     @GET
     @Authenticated
+    @Operation(summary = "Free slots, optionally of one practitioner and within from/to")
     public Page<SlotView> free(@QueryParam("practitionerId") String practitionerId,
             @QueryParam("from") String from, @QueryParam("to") String to, @Valid @BeanParam PageRequest page) {
         caller.partyId();
