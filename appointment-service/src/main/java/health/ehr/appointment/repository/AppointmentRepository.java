@@ -1,6 +1,7 @@
 package health.ehr.appointment.repository;
 
 import health.ehr.appointment.Appointment;
+import health.ehr.events.Ids;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -19,7 +20,7 @@ public class AppointmentRepository implements PanacheRepositoryBase<Appointment,
         List<Appointment> rows = getEntityManager().createNativeQuery("SELECT * FROM appointment"
                         + " WHERE appointment_id = ?1 AND (patient_id = ?2 OR practitioner_id = ?2) FOR UPDATE",
                         Appointment.class)
-                .setParameter(1, PartyGuard.bytes(appointmentId)).setParameter(2, PartyGuard.bytes(partyId))
+                .setParameter(1, Ids.bytes(appointmentId)).setParameter(2, Ids.bytes(partyId))
                 .getResultList();
         return rows.stream().findFirst();
     }

@@ -1,9 +1,9 @@
 package health.ehr.appointment.repository;
 
+import health.ehr.events.Ids;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -35,7 +35,7 @@ public class PartyGuard {
      * previous holder committed.
      */
     public void lock(UUID partyId) {
-        byte[] id = bytes(partyId);
+        byte[] id = Ids.bytes(partyId);
         if (!known.contains(partyId)) {
             // Its own transaction (and snapshot), so the caller's transaction has read nothing yet.
             QuarkusTransaction.requiringNew().run(() -> {
@@ -49,9 +49,5 @@ public class PartyGuard {
         }
         em.createNativeQuery("SELECT party_id FROM party_guard WHERE party_id = ?1 FOR UPDATE")
                 .setParameter(1, id).getResultList();
-    }
-
-    public static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
     }
 }

@@ -3,12 +3,12 @@ package health.ehr.appointment.service;
 import health.ehr.appointment.Appointment;
 import health.ehr.appointment.config.AppointmentConfig;
 import health.ehr.appointment.repository.AppointmentRepository;
+import health.ehr.events.Ids;
 import health.ehr.events.appointments.AppointmentReminderDue;
 import health.ehr.support.messaging.OutboxWriter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -56,7 +56,7 @@ public class ReminderJob {
             List<byte[]> due = appointments.lockDueReminders(now, config.reminderBatchSize());
             int emitted = 0;
             for (byte[] raw : due) {
-                UUID id = uuid(raw);
+                UUID id = Ids.uuid(raw);
                 if (appointments.claimReminder(id, now) != 1) {
                     continue;
                 }
@@ -70,10 +70,5 @@ public class ReminderJob {
             }
             return emitted;
         });
-    }
-
-    private static UUID uuid(byte[] b) {
-        ByteBuffer buffer = ByteBuffer.wrap(b);
-        return new UUID(buffer.getLong(), buffer.getLong());
     }
 }
