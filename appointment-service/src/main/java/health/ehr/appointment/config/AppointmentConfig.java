@@ -1,7 +1,6 @@
 package health.ehr.appointment.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /** Typed configuration of appointment-service (prefix {@code appointment}); defaults in application.properties. */
@@ -16,22 +15,17 @@ public interface AppointmentConfig {
     Duration reminderLead();
 
     /** How often the reminder job looks for due reminders. */
-    @WithDefault("30s")
     Duration reminderInterval();
 
     /** Most reminders one job round claims. */
-    @WithDefault("200")
     int reminderBatchSize();
 
     /** Most slots one {@code POST /api/appointments/slots} may create. */
-    @WithDefault("500")
     int maxSlotsPerRequest();
 
     /** Shortest slot, in minutes. */
-    @WithDefault("5")
     int minSlotMinutes();
 
     /** Longest slot, in minutes. */
-    @WithDefault("480")
     int maxSlotMinutes();
 }

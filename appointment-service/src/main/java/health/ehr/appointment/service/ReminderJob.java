@@ -36,7 +36,7 @@ public class ReminderJob {
         this.config = config;
     }
 
-    @Scheduled(every = "${appointment.reminder-interval:30s}", delayed = "5s",
+    @Scheduled(every = "${appointment.reminder-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
