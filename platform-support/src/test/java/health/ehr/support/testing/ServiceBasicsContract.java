@@ -2,6 +2,7 @@ package health.ehr.support.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -9,16 +10,23 @@ import health.ehr.support.security.VerifiedTokenCache;
 import io.quarkus.arc.ClientProxy;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import jakarta.enterprise.inject.spi.CDI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every service promises regardless of its domain: ready only when its hard dependencies
- * answer, its OpenAPI document and Prometheus metrics served, problem+json for unknown paths, and
- * bearer tokens verified through platform-support's {@link VerifiedTokenCache}.
+ * answer, its OpenAPI document (a summary on every operation) and Prometheus metrics served,
+ * problem+json for unknown paths, and bearer tokens verified through platform-support's
+ * {@link VerifiedTokenCache}.
  * Each service's {@code HealthResourceTest} is a {@code @QuarkusTest} that extends this.
  */
 public abstract class ServiceBasicsContract {
+
+    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     /** The title of the service's OpenAPI document, e.g. {@code EHR Identity API}. */
     protected abstract String apiTitle();
@@ -46,6 +54,20 @@ public abstract class ServiceBasicsContract {
                 .body("info.title", equalTo(apiTitle()));
         given().when().get("/q/metrics")
                 .then().statusCode(200);
+    }
+
+    /** Every endpoint says what it does in the OpenAPI document ({@code @Operation(summary = ...)}). */
+    @Test
+    void everyOperationHasASummary() {
+        Map<String, Map<String, Object>> paths = given().when().get("/q/openapi?format=json")
+                .then().statusCode(200).extract().jsonPath().getMap("paths");
+        List<String> without = new ArrayList<>();
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            if (HTTP_METHODS.contains(method) && !(operation instanceof Map<?, ?> op && op.get("summary") != null)) {
+                without.add(method.toUpperCase(Locale.ROOT) + " " + path);
+            }
+        }));
+        assertEquals(List.of(), without, "operations without an @Operation summary");
     }
 
     /** The parser smallrye-jwt's request authentication is given is the caching one, not the default. */
