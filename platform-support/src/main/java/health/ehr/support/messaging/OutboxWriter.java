@@ -4,10 +4,10 @@ import health.ehr.events.CloudEvent;
 import health.ehr.events.EventCodec;
 import health.ehr.events.EventData;
 import health.ehr.events.EventType;
+import health.ehr.events.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,7 +61,7 @@ public class OutboxWriter {
         CloudEvent<T> event = CloudEvent.of(source, data);
         EventType type = EventType.of(data.getClass());
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setBytes(1, bytes(UUID.fromString(event.id())));
+            insert.setBytes(1, Ids.bytes(UUID.fromString(event.id())));
             insert.setString(2, type.topic());
             insert.setString(3, data.partitionKey());
             insert.setString(4, type.type());
@@ -73,9 +73,13 @@ public class OutboxWriter {
         return event;
     }
 
-    /** A UUID as the 16 bytes of a {@code BINARY(16)} column, most significant first. */
+    /**
+     * A UUID as the 16 bytes of a {@code BINARY(16)} column.
+     *
+     * @deprecated use {@link Ids#bytes}; kept only while chain-anchor-service's tests still call it
+     */
+    @Deprecated(forRemoval = true)
     public static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                .putLong(id.getLeastSignificantBits()).array();
+        return Ids.bytes(id);
     }
 }
