@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.ehr.events.Ids;
 import health.ehr.support.testing.LocalStack;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -225,7 +225,7 @@ final class Api {
         return rpc("eth_call", "[{\"to\":\"" + contract + "\",\"data\":\"" + data + "\"},\"latest\"]").asText();
     }
 
-    private static JsonNode rpc(String method, String params) throws Exception {
+    static JsonNode rpc(String method, String params) throws Exception {
         String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}";
         String url = LocalStack.env("EHR_CHAIN_RPC_URL", "http://localhost:" + LocalStack.env("EHR_CHAIN_PORT", "8545"));
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
@@ -241,8 +241,7 @@ final class Api {
     static byte[] leaf(UUID recordId, byte[] contentSha) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         sha.update((byte) 0x00);
-        sha.update(ByteBuffer.allocate(16).putLong(recordId.getMostSignificantBits())
-                .putLong(recordId.getLeastSignificantBits()).array());
+        sha.update(Ids.bytes(recordId));
         return sha.digest(contentSha);
     }
 

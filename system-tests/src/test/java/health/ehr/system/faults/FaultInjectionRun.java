@@ -3,10 +3,10 @@ package health.ehr.system.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import health.ehr.events.Ids;
 import health.ehr.support.testing.LocalStack;
 import health.ehr.system.faults.FaultStack.Answer;
 import health.ehr.system.faults.FaultStack.Party;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -957,8 +957,7 @@ class FaultInjectionRun {
             UUID id = UUID.fromString(upload.recordId());
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update((byte) 0x00);
-            sha.update(ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
-                    .array());
+            sha.update(Ids.bytes(id));
             return "0x" + HexFormat.of().formatHex(sha.digest(MessageDigest.getInstance("SHA-256")
                     .digest(upload.content())));
         } catch (Exception e) {

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import health.ehr.events.Ids;
 import health.ehr.support.testing.LocalStack;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +67,7 @@ class DataAtRestIT {
         List<Path> logs = writtenSince(STATE.resolve("logs"), started, p -> true);
 
         UUID id = UUID.fromString(recordId);
-        String idHex = HexFormat.of().withUpperCase().formatHex(ByteBuffer.allocate(16)
-                .putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array());
+        String idHex = HexFormat.of().withUpperCase().formatHex(Ids.bytes(id));
         Map<String, byte[]> withControls = new LinkedHashMap<>(patterns);
         withControls.put("control: record id as BINARY(16)", idHex.getBytes(StandardCharsets.US_ASCII));
         withControls.put("control: record id as text", recordId.getBytes(StandardCharsets.US_ASCII));
