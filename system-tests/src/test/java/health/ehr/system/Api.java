@@ -45,14 +45,16 @@ final class Api {
 
     /** A JSON request ({@code json} null: no body); {@code token} null: anonymous. */
     static HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(GATEWAY + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(GATEWAY + path))
+                .timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         if (json == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json));
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -175,8 +177,9 @@ final class Api {
         command.addAll(java.util.List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        boolean built = java.util.Arrays.stream(args).filter(a -> a.endsWith("-service")).allMatch(service -> java.nio.file.Files
-                .exists(LocalStack.repositoryRoot().resolve(service + "/target/quarkus-app/quarkus-run.jar")));
+        boolean built = java.util.Arrays.stream(args).filter(a -> a.endsWith("-service"))
+                .allMatch(service -> java.nio.file.Files
+                        .exists(LocalStack.repositoryRoot().resolve(service + "/target/quarkus-app/quarkus-run.jar")));
         if (built) {
             builder.environment().put("EHR_SKIP_BUILD", "1");
         }
@@ -227,7 +230,8 @@ final class Api {
 
     static JsonNode rpc(String method, String params) throws Exception {
         String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}";
-        String url = LocalStack.env("EHR_CHAIN_RPC_URL", "http://localhost:" + LocalStack.env("EHR_CHAIN_PORT", "8545"));
+        String url = LocalStack.env("EHR_CHAIN_RPC_URL",
+                "http://localhost:" + LocalStack.env("EHR_CHAIN_PORT", "8545"));
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(call)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -615,8 +615,8 @@ class FaultInjectionRun {
         if (!stack.query("SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'ehr_anchor'"
                 + " AND TABLE_NAME = 'anchor_batch' AND COLUMN_NAME = 'leaves'").isEmpty()) {
             sources.add("anchor_batch.leaves");
-            for (String[] row : stack.query("SELECT LOWER(HEX(batch_id)), status, HEX(leaves) FROM ehr_anchor.anchor_batch"
-                    + " WHERE leaves IS NOT NULL")) {
+            for (String[] row : stack.query("SELECT LOWER(HEX(batch_id)), status, HEX(leaves)"
+                    + " FROM ehr_anchor.anchor_batch WHERE leaves IS NOT NULL")) {
                 String leaves = row[2].toLowerCase();
                 for (int i = 0; i + 64 <= leaves.length(); i += 64) {
                     String record = recordOfLeaf.get("0x" + leaves.substring(i, i + 64));
@@ -628,15 +628,15 @@ class FaultInjectionRun {
             }
         }
         for (String table : List.of("anchor_proof", "anchor_leaf")) {
-            if (stack.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'ehr_anchor' AND TABLE_NAME = '"
-                    + table + "'").isEmpty()) {
+            if (stack.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'ehr_anchor'"
+                    + " AND TABLE_NAME = '" + table + "'").isEmpty()) {
                 continue;
             }
             sources.add(table);
-            for (String[] row : stack.query("SELECT LOWER(HEX(t.record_id)), LOWER(HEX(t.batch_id)), b.status FROM ehr_anchor."
-                    + table + " t JOIN ehr_anchor.anchor_batch b ON b.batch_id = t.batch_id")) {
-                ("ANCHORED".equals(row[2]) ? inAnchored : inOther).computeIfAbsent(row[0], k -> new java.util.HashSet<>())
-                        .add(row[1]);
+            for (String[] row : stack.query("SELECT LOWER(HEX(t.record_id)), LOWER(HEX(t.batch_id)), b.status"
+                    + " FROM ehr_anchor." + table + " t JOIN ehr_anchor.anchor_batch b ON b.batch_id = t.batch_id")) {
+                ("ANCHORED".equals(row[2]) ? inAnchored : inOther)
+                        .computeIfAbsent(row[0], k -> new java.util.HashSet<>()).add(row[1]);
             }
         }
         long anchorLost = 0;
@@ -734,9 +734,11 @@ class FaultInjectionRun {
                 }
                 String[] ids = chainIds.get(id.replace("-", ""));
                 boolean permitted = ids != null
-                        && stack.call(registry, "isPermitted(bytes32,bytes32,bytes32)", ids[1], ids[2], ids[3]).endsWith("1");
+                        && stack.call(registry, "isPermitted(bytes32,bytes32,bytes32)", ids[1], ids[2], ids[3])
+                                .endsWith("1");
                 boolean agrees = status.equals("ACTIVE") ? permitted
-                        : (status.equals("REVOKED") || status.equals("FAILED") || status.equals("EXPIRED")) && !permitted;
+                        : (status.equals("REVOKED") || status.equals("FAILED") || status.equals("EXPIRED"))
+                                && !permitted;
                 if (!agrees) {
                     consentDiffers++;
                     consentProblems.add(id + ": consent-service " + status + ", chain isPermitted " + permitted);
@@ -745,7 +747,8 @@ class FaultInjectionRun {
         }
         for (Grant grant : grants) {
             consentAttempted += grant.revoke ? 2 : 1;
-            Answer state = grant.consentId == null ? null : stack.get("/api/consents/" + grant.consentId, grant.patient);
+            Answer state = grant.consentId == null ? null
+                    : stack.get("/api/consents/" + grant.consentId, grant.patient);
             String status = state == null || state.status() != 200 ? "?" : state.json().path("status").asText();
             if (grant.consentId != null) {
                 consentAcknowledged++;
@@ -766,15 +769,18 @@ class FaultInjectionRun {
 
         Report report = new Report();
         report.lost = uploadLost + anchorLost + bookingLost + mailLost + consentLost + consentDiffers;
-        report.duplicated = uploadDuplicated + anchorDuplicated + bookingDuplicated + mailDuplicated + consentDuplicated;
+        report.duplicated = uploadDuplicated + anchorDuplicated + bookingDuplicated + mailDuplicated
+                + consentDuplicated;
         StringBuilder md = new StringBuilder();
         md.append("# Fault injection under load (issue 8)\n\n");
-        md.append("Written by `deploy/local/platform faults` (`system-tests`, `health.ehr.system.faults.FaultInjectionRun`)"
+        md.append("Written by `deploy/local/platform faults`"
+                + " (`system-tests`, `health.ehr.system.faults.FaultInjectionRun`)"
                 + " on ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", run `").append(run)
                 .append("`, stack `").append(stack.state).append("` (gateway ").append(stack.gateway).append(").\n");
         md.append("Two cores shared with other work: times are pessimistic; the load average (1/5/15 min) is given"
                 + " beside each fault. ")
-                .append(settled ? "Everything settled " : "NOT everything settled within " + SETTLE.toMinutes() + " min, ")
+                .append(settled ? "Everything settled "
+                        : "NOT everything settled within " + SETTLE.toMinutes() + " min, ")
                 .append(String.format("%.0f s after the load ended", settledAt - loadEnd)).append(".\n\n");
         md.append("Services' jars (").append(jarsRoot()).append("): ").append(jars()).append(".\n\n");
         md.append("| | attempted | acknowledged | lost | duplicated |\n| --- | ---: | ---: | ---: | ---: |\n");
@@ -787,7 +793,8 @@ class FaultInjectionRun {
                 mailExpected - mailLost, mailLost, mailDuplicated));
         md.append(row("consents (grants + revocations, 202; state on chain = consent-service)", consentAttempted,
                 consentAcknowledged, consentLost + consentDiffers, consentDuplicated));
-        md.append("\n**Lost: ").append(report.lost).append(", duplicated: ").append(report.duplicated).append(".**\n\n");
+        md.append("\n**Lost: ").append(report.lost).append(", duplicated: ").append(report.duplicated)
+                .append(".**\n\n");
         md.append("Answers to upload tries: ").append(new TreeMap<>(counts(uploadAnswers))).append("; uploads given up"
                 + " after ").append(MAX_TRIES).append(" tries: ").append(uploadsGivenUp.get())
                 .append("; tries without a 201 whose record was stored anyway (not lost, not a duplicate: the client"
@@ -799,11 +806,12 @@ class FaultInjectionRun {
         md.append("Answers to consent requests: ").append(new TreeMap<>(counts(consentAnswers)))
                 .append("; consents whose state differs from the chain: ").append(consentDiffers).append(".\n");
         md.append("Batches by status: ").append(batchStatus).append(" (membership read from ").append(sources)
-                .append("); acknowledged records also in a batch that is not ANCHORED: ").append(inOther.keySet().stream()
-                        .filter(recordOfLeaf::containsValue).count())
+                .append("); acknowledged records also in a batch that is not ANCHORED: ")
+                .append(inOther.keySet().stream().filter(recordOfLeaf::containsValue).count())
                 .append("; distinct roots checked on chain: ").append(rootOnChain.size()).append(".\n\n");
         md.append("## Fault timeline\n\n| # | component | fault | at (s) | down after (s) | back after (s) | load"
-                + " at the fault | failed answers in this phase | note |\n| ---: | --- | --- | ---: | ---: | ---: | --- | --- | --- |\n");
+                + " at the fault | failed answers in this phase | note |\n"
+                + "| ---: | --- | --- | ---: | ---: | ---: | --- | --- | --- |\n");
         md.append("| 0 | (none) | load only | 0 | | | | ").append(failed(0)).append(" | |\n");
         for (Fault fault : timeline) {
             md.append(String.format("| %d | %s | %s | %.0f | %.1f | %.1f | %s | %s | %s |%n", fault.phase(),
@@ -899,8 +907,9 @@ class FaultInjectionRun {
             for (JsonNode appointment : stack.all("/api/appointments", patient)) {
                 if (ours.contains(appointment.path("slotId").asText())
                         && "BOOKED".equals(appointment.path("status").asText())) {
-                    found.put(appointment.get("appointmentId").asText(), new String[] {appointment.get("slotId").asText(),
-                            appointment.get("patientId").asText(), appointment.get("practitionerId").asText()});
+                    found.put(appointment.get("appointmentId").asText(), new String[] {
+                            appointment.get("slotId").asText(), appointment.get("patientId").asText(),
+                            appointment.get("practitionerId").asText()});
                 }
             }
         }
@@ -930,7 +939,8 @@ class FaultInjectionRun {
     private static boolean covers(Map<String, Map<String, Integer>> seen, Map<String, Map<String, Integer>> expected) {
         for (Map.Entry<String, Map<String, Integer>> entry : expected.entrySet()) {
             for (Map.Entry<String, Integer> subject : entry.getValue().entrySet()) {
-                if (seen.getOrDefault(entry.getKey(), Map.of()).getOrDefault(subject.getKey(), 0) < subject.getValue()) {
+                if (seen.getOrDefault(entry.getKey(), Map.of()).getOrDefault(subject.getKey(), 0)
+                        < subject.getValue()) {
                     return false;
                 }
             }

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 8, data at rest: a record whose content carries a unique marker is uploaded through the
  * gateway; then the S3 server's files, a dump of every {@code ehr_*} database, the Kafka log
- * segments and the local stack's server logs written since are searched for the marker as UTF-8, UTF-16, base64 (every alignment) and
- * hex. None may hold it. Positive controls keep the check from passing vacuously: the search finds
- * the marker in every encoding when it is there, the record's own S3 object is among the files
- * searched, and the dump holds the new record's row.
+ * segments and the local stack's server logs written since are searched for the marker as UTF-8,
+ * UTF-16, base64 (every alignment) and hex. None may hold it. Positive controls keep the check from
+ * passing vacuously: the search finds the marker in every encoding when it is there, the record's own
+ * S3 object is among the files searched, and the dump holds the new record's row.
  *
  * <p>Only the content is secret here: docs/api.md returns title, description and file name as plain
  * metadata of {@code Record}, so they carry no marker.
@@ -58,7 +58,8 @@ class DataAtRestIT {
         assertEquals(200, Gateway.get("/api/records/" + recordId + "/content", patient.token()).status());
 
         Path blobs = STATE.resolve("data/s3/blobs");
-        Path object = blobs.resolve(LocalStack.env("EHR_S3_BUCKET", "ehr-records")).resolve("records").resolve(recordId);
+        Path object = blobs.resolve(LocalStack.env("EHR_S3_BUCKET", "ehr-records")).resolve("records")
+                .resolve(recordId);
         assertTrue(Files.isRegularFile(object), "the record's S3 object is where s3proxy keeps it: " + object);
         assertTrue(Files.size(object) >= content.length, "the object holds the whole (encrypted) content");
         List<Path> s3 = writtenSince(blobs, started, p -> true);
@@ -87,8 +88,8 @@ class DataAtRestIT {
         }
         dump.found().stream().filter(f -> !f.contains("control: ")).forEach(found::add);
         System.out.println("data at rest: searched " + s3.size() + " S3 files, " + kafka.size()
-                + " Kafka segments, " + logs.size() + " server logs and a " + dump.bytes() / (1024 * 1024) + " MiB dump of " + dump.databases()
-                + " for " + patterns.size() + " encodings");
+                + " Kafka segments, " + logs.size() + " server logs and a " + dump.bytes() / (1024 * 1024)
+                + " MiB dump of " + dump.databases() + " for " + patterns.size() + " encodings");
         assertTrue(found.isEmpty(), "plaintext of a record at rest:\n" + String.join("\n", found));
     }
 
@@ -242,7 +243,8 @@ class DataAtRestIT {
     private static String socket() throws Exception {
         String socket = STATE.resolve("run/mariadb.sock").toString();
         if (socket.length() > 100) {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(STATE.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(STATE.toString().getBytes(StandardCharsets.UTF_8));
             socket = "/tmp/ehr-mariadb-" + HexFormat.of().formatHex(hash).substring(0, 12) + ".sock";
         }
         return socket;
