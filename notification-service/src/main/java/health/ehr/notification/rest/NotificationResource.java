@@ -20,6 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** The caller's notifications (an administrator's: everyone's) and mail preferences. */
 @Path("/api/notifications")
@@ -60,6 +61,7 @@ public class NotificationResource {
     }
 
     @GET
+    @Operation(summary = "The caller's notifications and their delivery status (an administrator's: everyone's)")
     public Page<NotificationView> list(@Valid @BeanParam PageRequest page) {
         UUID party = caller.partyId();
         return service.list(caller.has(Role.ADMIN) ? null : party, page).map(NotificationView::of);
@@ -68,6 +70,7 @@ public class NotificationResource {
     @PUT
     @Path("/preferences")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set the caller's mail preferences; security mail is always sent")
     public PreferencesView preferences(@NotNull(message = "a JSON body is required") @Valid PreferencesRequest body) {
         var p = service.setPreferences(caller.partyId(), body.emailEnabled(), body.reminderLeadHours());
         return new PreferencesView(p.emailEnabled, p.reminderLeadHours);
