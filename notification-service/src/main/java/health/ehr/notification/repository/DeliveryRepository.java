@@ -1,9 +1,9 @@
 package health.ehr.notification.repository;
 
+import health.ehr.events.Ids;
 import health.ehr.notification.Delivery;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +20,8 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
         return getEntityManager().createNativeQuery("INSERT IGNORE INTO delivery (delivery_id, event_id, party_id,"
                         + " recipient, template, essential, model, status, attempts, next_attempt_at, created_at)"
                         + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)")
-                .setParameter(1, bytes(d.deliveryId)).setParameter(2, d.eventId).setParameter(3, bytes(d.partyId))
+                .setParameter(1, Ids.bytes(d.deliveryId)).setParameter(2, d.eventId)
+                .setParameter(3, Ids.bytes(d.partyId))
                 .setParameter(4, d.recipient).setParameter(5, d.template).setParameter(6, d.essential)
                 .setParameter(7, d.model).setParameter(8, d.status.name()).setParameter(9, d.nextAttemptAt)
                 .setParameter(10, d.createdAt).executeUpdate();
@@ -44,7 +45,7 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
         getEntityManager().createNativeQuery("UPDATE delivery SET status = 'SENDING', lease_until = ?1,"
                         + " attempts = attempts + 1 WHERE delivery_id IN (?2)")
                 .setParameter(1, leaseUntil).setParameter(2, ids).executeUpdate();
-        return ids.stream().map(DeliveryRepository::uuid).toList();
+        return ids.stream().map(Ids::uuid).toList();
     }
 
     /** Marks a claimed mail sent; 0 if it was no longer this sender's. */
@@ -74,14 +75,5 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
     public int retrySmtpFailuresNow(Instant now) {
         return update("nextAttemptAt = ?1 where status = ?2 and nextAttemptAt > ?1 and lastError like 'SMTP:%'", now,
                 Delivery.Status.PENDING);
-    }
-
-    public static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
-    }
-
-    public static UUID uuid(byte[] b) {
-        ByteBuffer buffer = ByteBuffer.wrap(b);
-        return new UUID(buffer.getLong(), buffer.getLong());
     }
 }

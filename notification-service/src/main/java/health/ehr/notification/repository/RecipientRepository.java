@@ -1,5 +1,6 @@
 package health.ehr.notification.repository;
 
+import health.ehr.events.Ids;
 import health.ehr.notification.Recipient;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,7 @@ public class RecipientRepository implements PanacheRepositoryBase<Recipient, UUI
         getEntityManager().createNativeQuery("INSERT INTO recipient (party_id, role, email, updated_at)"
                         + " VALUES (?1, ?2, ?3, ?4) ON DUPLICATE KEY UPDATE role = VALUES(role),"
                         + " email = VALUES(email), updated_at = VALUES(updated_at)")
-                .setParameter(1, DeliveryRepository.bytes(partyId)).setParameter(2, role).setParameter(3, email)
+                .setParameter(1, Ids.bytes(partyId)).setParameter(2, role).setParameter(3, email)
                 .setParameter(4, Instant.now()).executeUpdate();
     }
 }
