@@ -1,7 +1,6 @@
 package health.ehr.notification.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /** Typed configuration of notification-service (prefix {@code notification}); defaults in application.properties. */
@@ -12,44 +11,35 @@ public interface NotificationConfig {
     String platformName();
 
     /** Where mail points its readers (the portal); no content is ever in the mail itself. */
-    @WithDefault("http://localhost:8080")
     String portalUrl();
 
     /** Sending attempts of one mail before it is parked with its error. */
     int maxAttempts();
 
     /** Delay before the second attempt; doubles with each further attempt, with jitter. */
-    @WithDefault("5s")
     Duration retryBase();
 
     /** Longest delay between two attempts. */
-    @WithDefault("10m")
     Duration retryMax();
 
     /** How long a claimed mail belongs to one sender before another may take it over (crash recovery). */
-    @WithDefault("2m")
     Duration lease();
 
     /**
      * How long a graceful stop waits for the mails in flight to be answered and recorded (keep it under
      * Quarkus' shutdown timeout and the pod's termination grace period).
      */
-    @WithDefault("20s")
     Duration drainTimeout();
 
     /** How often the sender looks for due mails. */
-    @WithDefault("0.5s")
     Duration sendInterval();
 
     /** Mails one replica sends at the same time (at most the mailer's connection pool, 10 by default). */
-    @WithDefault("8")
     int sendConcurrency();
 
     /** Most mails one sender round claims. */
-    @WithDefault("50")
     int batchSize();
 
     /** Default reminder lead in hours; also the longest a patient can choose (appointment-service emits then). */
-    @WithDefault("24")
     int defaultReminderLeadHours();
 }

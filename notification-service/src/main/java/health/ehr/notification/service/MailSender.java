@@ -79,7 +79,7 @@ public class MailSender {
         });
     }
 
-    @Scheduled(every = "${notification.send-interval:0.5s}", delayed = "1s",
+    @Scheduled(every = "${notification.send-interval}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
