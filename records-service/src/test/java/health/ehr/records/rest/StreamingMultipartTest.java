@@ -77,7 +77,8 @@ class StreamingMultipartTest {
                 new ByteArrayInputStream(wrongBoundary), 1000).next());
         assertThrows(StreamingMultipart.Malformed.class, () -> new StreamingMultipart("multipart/form-data",
                 new ByteArrayInputStream(wrongBoundary), 1000));
-        byte[] truncated = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\n"
+        byte[] truncated = ("--" + BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\n"
                 + "half a file").getBytes(StandardCharsets.US_ASCII);
         assertThrows(StreamingMultipart.Malformed.class, () -> new StreamingMultipart(TYPE,
                 new ByteArrayInputStream(truncated), 1000).next().stream().readAllBytes());
