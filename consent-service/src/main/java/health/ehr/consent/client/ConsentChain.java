@@ -11,11 +11,13 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import okhttp3.OkHttpClient;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthBlock;
@@ -97,6 +99,14 @@ public class ConsentChain {
     /** The latest block number. */
     public long head() {
         return call("eth_blockNumber", () -> check(web3j.ethBlockNumber().send()).getBlockNumber()).longValueExact();
+    }
+
+    /** The block the node tags {@code finalized}; empty when it does not know the tag. */
+    public OptionalLong finalizedBlock() {
+        EthBlock answer = call("eth_getBlockByNumber", () -> web3j.ethGetBlockByNumber(
+                DefaultBlockParameterName.FINALIZED, false).send());
+        return answer.hasError() || answer.getBlock() == null ? OptionalLong.empty()
+                : OptionalLong.of(answer.getBlock().getNumber().longValueExact());
     }
 
     /** The hash of block {@code number} on the node's current chain, empty when the chain is shorter. */

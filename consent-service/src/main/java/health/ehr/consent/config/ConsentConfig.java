@@ -68,6 +68,12 @@ public interface ConsentConfig {
         /** How many recent block hashes the mirror keeps to find the common ancestor after a reorg. */
         int blockHistory();
 
+        /**
+         * Blocks below the head that count as final where the node answers no {@code finalized} block
+         * tag; a consent's {@code finalized} field turns true once its deciding block is final.
+         */
+        int finalityDepth();
+
         /** Timeout of one JSON-RPC call. */
         Duration timeout();
     }

@@ -6,6 +6,7 @@ import health.ehr.consent.rest.ConsentViews.CheckView;
 import health.ehr.consent.rest.ConsentViews.ConsentView;
 import health.ehr.consent.rest.ConsentViews.TypedDataView;
 import health.ehr.consent.service.ConsentCheck;
+import health.ehr.consent.service.ConsentMirror;
 import health.ehr.consent.service.ConsentService;
 import health.ehr.consent.service.ConsentState;
 import health.ehr.consent.service.Scopes;
@@ -57,8 +58,11 @@ public class ConsentResource {
     private final ConsentCheck check;
     private final ConsentState state;
     private final Caller caller;
+    private final ConsentMirror mirror;
 
-    public ConsentResource(ConsentService consents, ConsentCheck check, ConsentState state, Caller caller) {
+    public ConsentResource(ConsentService consents, ConsentCheck check, ConsentState state, Caller caller,
+            ConsentMirror mirror) {
+        this.mirror = mirror;
         this.consents = consents;
         this.check = check;
         this.state = state;
@@ -194,7 +198,7 @@ public class ConsentResource {
     }
 
     private ConsentView view(Consent consent) {
-        return ConsentView.of(consent, state.scope(consent));
+        return ConsentView.of(consent, state.scope(consent), mirror.finalizedBlock());
     }
 
     private static UUID pathId(String value) {

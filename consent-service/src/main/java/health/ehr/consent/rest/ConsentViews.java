@@ -28,12 +28,21 @@ public final class ConsentViews {
             @Schema(description = "0x SHA-256 of the canonical scope, as ConsentRegistry stores it") String scopeHash,
             String revocationTransactionHash, Long revocationBlockNumber,
             @Schema(description = "why the grant (status FAILED) or the last revocation could not be carried out")
-            String failureReason) {
+            String failureReason,
+            @Schema(description = "true once the chain has made the block that decided the status (the grant's"
+                    + " for ACTIVE and EXPIRED, the revocation's for REVOKED) final; until then a reorganisation"
+                    + " can still undo it") boolean finalized) {
 
-        static ConsentView of(Consent c, ConsentScope scope) {
+        static ConsentView of(Consent c, ConsentScope scope, long finalizedBlock) {
+            Long deciding = switch (c.status) {
+                case ACTIVE, EXPIRED -> c.blockNumber;
+                case REVOKED -> c.revocationBlockNumber;
+                default -> null;
+            };
             return new ConsentView(c.consentId, c.patientId, c.granteeId, scope, c.purpose, c.expiresAt,
                     c.status.name(), c.transactionHash, c.blockNumber, c.createdAt, c.updatedAt, c.scopeHash,
-                    c.revocationTransactionHash, c.revocationBlockNumber, c.failureReason);
+                    c.revocationTransactionHash, c.revocationBlockNumber, c.failureReason,
+                    deciding != null && deciding <= finalizedBlock);
         }
     }
 

@@ -73,6 +73,7 @@ public class ConsentMirror {
     private volatile boolean failing;
     private volatile long appliedBlock = -1;
     private volatile long headBlock = -1;
+    private volatile long finalizedBlock = -1;
     private ScheduledExecutorService ticker;
 
     public ConsentMirror(ConsentChain chain, MirrorRepository mirror, ConsentRepository consents, ConsentState state,
@@ -124,6 +125,11 @@ public class ConsentMirror {
         roundLock.lock();
         roundLock.unlock();
         LOG.info("consent mirror stopped");
+    }
+
+    /** The highest block the chain calls final, as of the last round (-1 before the first). */
+    public long finalizedBlock() {
+        return finalizedBlock;
     }
 
     public boolean running() {
@@ -188,6 +194,7 @@ public class ConsentMirror {
         Instant now = Instant.now();
         long head = chain.head();
         headBlock = head;
+        finalizedBlock = chain.finalizedBlock().orElse(head - config.chain().finalityDepth());
         Long rolledBackTo = null;
         if (cursor.blockHash() != null
                 && !Optional.of(cursor.blockHash()).equals(chain.blockHash(cursor.blockNumber()))) {

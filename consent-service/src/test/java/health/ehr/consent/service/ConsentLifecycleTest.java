@@ -68,7 +68,8 @@ class ConsentLifecycleTest {
 
         ConsentApi.get(patient, consentId).then().statusCode(200)
                 .body("transactionHash", equalTo(granted.hash()))
-                .body("blockNumber", equalTo((int) granted.blockNumber()));
+                .body("blockNumber", equalTo((int) granted.blockNumber()))
+                .body("finalized", equalTo(false)); // anvil calls final only what is 64 blocks deep
         List<ConsentGranted> announced = outbox.of(consentId, ConsentGranted.class);
         assertThat(announced, hasSize(1));
         assertThat(announced.get(0).transactionHash(), equalTo(granted.hash()));
@@ -105,6 +106,12 @@ class ConsentLifecycleTest {
                 .body("transactionHash", equalTo(granted.hash()));
         assertThat(outbox.of(consentId, ConsentRevoked.class), hasSize(1));
         assertThat(permitted(patient.id(), doctor.id(), null, null), equalTo(false));
+
+        // Final once the chain's finalized block passes the revocation's.
+        ConsentApi.get(patient, consentId).then().body("finalized", equalTo(false));
+        TestChain.anvil.mine(70);
+        Poll.until(MIRROR, () -> ConsentApi.get(patient, consentId).jsonPath().getBoolean("finalized"),
+                Boolean.TRUE::equals, "finalized");
     }
 
     @Test
