@@ -183,10 +183,14 @@ public class TransactionTracker {
         }
     }
 
-    /** The head of one round and the final block, asked of the node only when a round needs it. */
+    /**
+     * The head of one round, and what the round asks the node at most once: the final block, and the
+     * canonical hash of each block a watched transaction is in.
+     */
     private final class View {
         final long head;
         private long finalized = Long.MIN_VALUE;
+        private final java.util.Map<Long, Optional<String>> hashes = new java.util.HashMap<>();
 
         View(long head) {
             this.head = head;
@@ -197,6 +201,12 @@ public class TransactionTracker {
                 finalized = finality.finalizedBlock(head);
             }
             return finalized;
+        }
+
+        /** Whether block {@code number} of the canonical chain still has {@code hash}. */
+        boolean canonical(long number, String hash) {
+            return hashes.computeIfAbsent(number, n -> chain.block(n).map(b -> b.getHash()))
+                    .filter(hash::equalsIgnoreCase).isPresent();
         }
     }
 
@@ -243,6 +253,12 @@ public class TransactionTracker {
                 return null;
             }
             ChainTransaction tx = locked.get();
+            // Its block still canonical means it is still there: one block read serves every transaction
+            // in that block; only a changed block costs a receipt.
+            if (view.canonical(tx.blockNumber, tx.blockHash)) {
+                finalizeIfFinal(tx, view);
+                return null;
+            }
             Optional<TransactionReceipt> receipt = chain.receipt(tx.minedHash);
             if (receipt.isPresent() && receipt.get().getBlockHash().equalsIgnoreCase(tx.blockHash)) {
                 finalizeIfFinal(tx, view);

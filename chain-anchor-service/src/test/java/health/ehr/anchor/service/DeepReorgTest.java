@@ -21,6 +21,7 @@ import health.ehr.events.EventData;
 import health.ehr.events.Topics;
 import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.events.anchor.BatchAnchored;
+import health.ehr.events.records.AuditHeadSealed;
 import health.ehr.events.records.RecordStored;
 import health.ehr.support.messaging.KafkaClients;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -75,7 +76,12 @@ class DeepReorgTest {
         Anvil anvil = ThrowawayChain.anvil;
         try (EventBus bus = new EventBus(clients); EventBus.Reader anchorTopic = bus.readerAtEnd(Topics.ANCHOR)) {
             UUID recordId = publishRecord(bus);
-            BatchAnchored announced = AnchoringTest.awaitAnchored(anchorTopic, anvil, List.of(recordId)).get(0);
+            UUID sealId = UUID.randomUUID(); // an access-log seal rides in the same batch and is treated alike
+            bus.publish(new AuditHeadSealed(sealId, UUID.randomUUID(), AnchoringTest.hex(AnchoringTest.randomHash()),
+                    3, Instant.now()));
+            List<BatchAnchored> first = AnchoringTest.awaitAnchored(anchorTopic, anvil, List.of(recordId, sealId));
+            BatchAnchored announced = batchOf(first, recordId);
+            BatchAnchored sealBatch = batchOf(first, sealId);
             AnchorViews.Proof before = queries.proof(recordId);
             assertEquals("ANCHORED", before.status());
             assertFalse(before.finalized(), "anvil finalizes 64 blocks below the head: not final yet");
@@ -85,22 +91,26 @@ class DeepReorgTest {
 
             // Drop the anchor's block and everything above it: deeper than the 2 confirmations.
             anvil.rpc("evm_setAutomine", false);
-            long depth = anvil.blockNumber() - announced.blockNumber() + 1;
+            long depth = anvil.blockNumber() - Math.min(announced.blockNumber(), sealBatch.blockNumber()) + 1;
             assertTrue(depth >= 2, "the reorg is at least as deep as the confirmation depth");
             Instant reorgAt = Instant.now();
             anvil.rpc("anvil_reorg", depth, List.of());
             assertTrue(anvil.web3j().ethGetTransactionReceipt(announced.transactionHash()).send()
                     .getTransactionReceipt().isEmpty(), "the reorg dropped the announced anchor");
 
+            java.util.Set<UUID> batchIds = new java.util.HashSet<>(List.of(announced.batchId(), sealBatch.batchId()));
             List<CloudEvent<EventData>> withdrawn = anchorTopic.await(e -> e.data() instanceof BatchAnchorWithdrawn w
-                    && w.batchId().equals(announced.batchId()), 1, Duration.ofSeconds(10));
-            assertEquals(1, withdrawn.size(), "BatchAnchorWithdrawn announced");
-            BatchAnchorWithdrawn w = (BatchAnchorWithdrawn) withdrawn.get(0).data();
-            assertTrue(w.recordIds().contains(recordId));
-            assertEquals(announced.transactionHash(), w.transactionHash());
+                    && batchIds.contains(w.batchId()), batchIds.size(), Duration.ofSeconds(10));
+            assertEquals(batchIds.size(), withdrawn.size(), "BatchAnchorWithdrawn announced for each batch");
+            List<UUID> withdrawnIds = withdrawn.stream()
+                    .flatMap(e -> ((BatchAnchorWithdrawn) e.data()).recordIds().stream()).toList();
+            assertTrue(withdrawnIds.contains(recordId) && withdrawnIds.contains(sealId), withdrawnIds.toString());
+            assertTrue(withdrawn.stream().anyMatch(e -> announced.transactionHash()
+                    .equals(((BatchAnchorWithdrawn) e.data()).transactionHash())));
             AnchorViews.Proof during = queries.proof(recordId);
             Duration falseClaim = Duration.between(reorgAt, Instant.now());
             assertEquals("PENDING", during.status(), "the proof no longer claims the dropped anchor");
+            assertEquals("PENDING", queries.proof(sealId).status(), "nor the access-log seal's");
             assertNull(during.transactionHash());
             System.out.printf("DeepReorgTest: anchor withdrawn %d ms after the reorg%n", falseClaim.toMillis());
 
@@ -108,7 +118,8 @@ class DeepReorgTest {
             anvil.rpc("evm_setAutomine", true);
             Instant resumedAt = Instant.now();
             UUID later = publishRecord(bus);
-            List<BatchAnchored> again = AnchoringTest.awaitAnchored(anchorTopic, anvil, List.of(recordId, later));
+            List<BatchAnchored> again = AnchoringTest.awaitAnchored(anchorTopic, anvil,
+                    List.of(recordId, sealId, later));
             BatchAnchored reanchored = again.stream().filter(b -> b.batchId().equals(announced.batchId()))
                     .findFirst().orElseThrow();
             System.out.printf("DeepReorgTest: anchored again %d ms after mining resumed%n",
@@ -122,6 +133,7 @@ class DeepReorgTest {
             AnchorViews.Proof after = queries.proof(recordId);
             assertEquals("ANCHORED", after.status());
             assertEquals(reanchored.transactionHash(), after.transactionHash());
+            assertEquals("ANCHORED", queries.proof(sealId).status());
             assertEquals(1, batch(announced.batchId()).withdrawals);
 
             // The chain's finalized tag passes the anchor: final, and no longer watched.
@@ -157,6 +169,10 @@ class DeepReorgTest {
             }
             assertEquals(chainNonce + 3, chain.latestNonce());
         }
+    }
+
+    private static BatchAnchored batchOf(List<BatchAnchored> batches, UUID id) {
+        return batches.stream().filter(b -> b.recordIds().contains(id)).findFirst().orElseThrow();
     }
 
     private static UUID publishRecord(EventBus bus) throws Exception {
