@@ -98,6 +98,25 @@ class ChartRenderingTest {
     }
 
     @Test
+    void theChainWriterIsToldWhereFinalityComesFromAndWhichReplacedChainToAdopt() {
+        Map<String, String> byDefault = Chart.render(Renders.DEFAULTS)
+                .named(ConfigMap.class, Renders.serviceName("chainAnchor")).getData();
+        assertEquals("auto", byDefault.get("EHR_CHAIN_FINALITY"));
+        assertEquals("64", byDefault.get("EHR_CHAIN_FINALITY_DEPTH"));
+        assertFalse(byDefault.containsKey("EHR_CHAIN_ADOPT"), "nothing is adopted unless the operator says so");
+        String genesis = "0x" + "ab".repeat(32);
+        Map<String, String> adopting = Chart.render(Renders.DEFAULTS.with("chain.finality=depth",
+                "chain.finalityDepth=120", "chain.adoptGenesis=" + genesis))
+                .named(ConfigMap.class, Renders.serviceName("chainAnchor")).getData();
+        assertEquals("depth", adopting.get("EHR_CHAIN_FINALITY"));
+        assertEquals("120", adopting.get("EHR_CHAIN_FINALITY_DEPTH"));
+        assertEquals(genesis, adopting.get("EHR_CHAIN_ADOPT"));
+        Map<String, String> consent = Chart.render(Renders.DEFAULTS)
+                .named(ConfigMap.class, Renders.serviceName("consent")).getData();
+        assertFalse(consent.containsKey("EHR_CHAIN_FINALITY"), "only the chain writer watches finality");
+    }
+
+    @Test
     void defaultInstallRunsNoEvaluationServer() {
         Chart.Rendered r = Chart.render(Renders.DEFAULTS);
         assertTrue(r.objects().stream().noneMatch(o -> o.getMetadata().getName().contains("-eval-")));
