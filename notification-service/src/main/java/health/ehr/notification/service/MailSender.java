@@ -3,7 +3,6 @@ package health.ehr.notification.service;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.ehr.notification.Delivery;
-import health.ehr.notification.Recipient;
 import health.ehr.notification.client.IdentityClient;
 import health.ehr.notification.config.NotificationConfig;
 import health.ehr.notification.repository.DeliveryRepository;
@@ -118,7 +117,10 @@ public class MailSender {
         return claimed.size();
     }
 
-    /** Graceful stop: the mails in flight finish (up to {@code notification.drain-timeout}), the claimed rest go back. */
+    /**
+     * Graceful stop: the mails in flight finish (up to {@code notification.drain-timeout}), the claimed
+     * rest go back.
+     */
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
         stopping = true;
         workers.shutdown();
