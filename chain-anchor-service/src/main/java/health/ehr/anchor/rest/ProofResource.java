@@ -34,7 +34,8 @@ public class ProofResource {
     @Path("/{recordId}")
     @RolesAllowed(Role.SERVICE_NAME)
     @SecurityRequirement(name = "jwt")
-    @Operation(summary = "A record's proof (API.md Proof); status PENDING until its batch is final")
+    @Operation(summary = "A record's proof (docs/api.md, Proof); PENDING until its batch is confirmed, then"
+            + " ANCHORED; finalized once the chain has made the anchor's block final")
     @APIResponse(responseCode = "200", description = "The proof")
     @APIResponse(responseCode = "400", description = "recordId is not a UUID")
     @APIResponse(responseCode = "401", description = "No valid token")

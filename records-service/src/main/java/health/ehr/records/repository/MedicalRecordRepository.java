@@ -47,8 +47,8 @@ public class MedicalRecordRepository implements PanacheRepositoryBase<MedicalRec
      */
     public void insertStored(MedicalRecord record, RecordStored event) {
         // The hottest write of the platform, so plain JDBC: one INSERT each for the record and its event
-        // and a COMMIT, without the entity manager's flush and the JTA transaction around it (profiled at
-        // 10 KiB: they took more of the request's CPU than the encryption and the upload to S3 together).
+        // and a COMMIT, without the entity manager's flush and the JTA transaction around it, which cost more
+        // than encryption and S3 together (docs/benchmarks.md#recordservice-the-uploads-transaction-in-plain-jdbc).
         // The transaction is opened and closed by statements, not by switching the connection's autocommit
         // off and on again: that took two more round trips to MySQL per record (SET autocommit=0 and =1).
         try (Connection connection = dataSource.getConnection(); Statement tx = connection.createStatement()) {

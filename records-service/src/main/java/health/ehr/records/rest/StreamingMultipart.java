@@ -12,7 +12,7 @@ import java.util.Locale;
  * after the other straight from the network through one 64 KiB buffer; nothing is written to disk
  * or collected in memory. The delimiter is found with a Boyer-Moore-Horspool search, which skips
  * about a delimiter's length per step over binary content (Apache Commons FileUpload's byte-by-byte
- * search took 70 % of an upload's CPU; see the README's benchmarks).
+ * search dominated an upload's CPU: docs/benchmarks.md#streamingmultipart-the-uploads-own-multipart-parser).
  *
  * <p>HTTP parsing, so it lives in {@code rest}; the upload pipeline reads it through the service's
  * {@link UploadForm} interface, which {@link Reader} provides.

@@ -19,9 +19,10 @@ import java.util.UUID;
 
 /**
  * Envelope encryption of record content: every record gets its own Tink streaming-AEAD keyset
- * (AES256_GCM_HKDF_4KB: about 8 KiB of buffers per stream, see LOCAL-STACK.md), bound to the
- * record id as associated data; the keyset is stored only wrapped by the current key-encryption
- * key. Destroying the wrapped keyset makes the ciphertext undecryptable for good.
+ * (AES256_GCM_HKDF_4KB: small buffers per stream, see
+ * docs/benchmarks.md#envelopecipher-tinks-4-kb-segment-template), bound to the record id as associated
+ * data; the keyset is stored only wrapped by the current key-encryption key. Destroying the wrapped
+ * keyset makes the ciphertext undecryptable for good.
  */
 @ApplicationScoped
 public class EnvelopeCipher {

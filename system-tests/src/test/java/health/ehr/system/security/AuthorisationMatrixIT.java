@@ -204,7 +204,7 @@ class AuthorisationMatrixIT {
         }
         assertEquals("BOOKED " + scene.bookedSlotId, status, "nobody else cancelled or moved the victim's appointment");
         assertTrue(failures.isEmpty(),
-                failures.size() + " cells broke API.md's rules:\n" + String.join("\n", failures));
+                failures.size() + " cells broke docs/api.md's rules:\n" + String.join("\n", failures));
     }
 
     private static Cell probe(Scene scene, Endpoint endpoint, int column) {
@@ -325,7 +325,7 @@ class AuthorisationMatrixIT {
         StringBuilder out = new StringBuilder("# Object-level authorisation matrix\n\n")
                 .append("Each cell: the status the role got for the victim's ids")
                 .append(" (in brackets: for unknown ids, when they")
-                .append(" differ), then the expectation. `ok` = API.md's rule kept; `FAIL` = broken; `skip` = the")
+                .append(" differ), then the expectation. `ok` = docs/api.md's rule kept; `FAIL` = broken; `skip` = the")
                 .append(" role's legitimate right, not sent (it would change the scene);")
                 .append(" `known bug` = broken, reported")
                 .append(" and listed below.\n\n| endpoint |");
