@@ -1,6 +1,7 @@
 package health.ehr.anchor.client;
 
 import health.ehr.anchor.config.AnchorConfig;
+import health.ehr.contracts.ChainUnavailableException;
 import health.ehr.contracts.ContractRevert;
 import health.ehr.contracts.generated.AnchorRegistry;
 import health.ehr.contracts.generated.ConsentRegistry;

@@ -2,10 +2,10 @@ package health.ehr.anchor.service;
 
 import health.ehr.anchor.MerkleBatch;
 import health.ehr.anchor.client.ChainClient;
-import health.ehr.anchor.client.ChainUnavailableException;
 import health.ehr.anchor.config.AnchorConfig;
 import health.ehr.anchor.repository.AnchorLeafRepository;
 import health.ehr.anchor.repository.ChainTransactionRepository;
+import health.ehr.contracts.ChainUnavailableException;
 import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.support.messaging.OutboxWriter;
 import health.ehr.support.rest.DomainException;
@@ -73,7 +73,7 @@ public class ChainIdentity implements HealthCheck {
 
     /**
      * Whether the node serves the chain the database belongs to (asked of the node at most every
-     * {@value #RECHECK_SECONDS} s). Throws {@link health.ehr.anchor.client.ChainUnavailableException}
+     * {@value #RECHECK_SECONDS} s). Throws {@link health.ehr.contracts.ChainUnavailableException}
      * while the node does not answer.
      */
     public boolean usable() {

@@ -2,9 +2,9 @@ package health.ehr.anchor.service;
 
 import health.ehr.anchor.ChainTransaction;
 import health.ehr.anchor.client.ChainClient;
-import health.ehr.anchor.client.ChainUnavailableException;
 import health.ehr.anchor.config.AnchorConfig;
 import health.ehr.anchor.repository.ChainTransactionRepository;
+import health.ehr.contracts.ChainUnavailableException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,6 +1,7 @@
 package health.ehr.consent.client;
 
 import health.ehr.consent.config.ConsentConfig;
+import health.ehr.contracts.ChainUnavailableException;
 import health.ehr.contracts.ConsentTypedData;
 import health.ehr.contracts.generated.ConsentRegistry;
 import health.ehr.contracts.generated.PatientRegistry;

@@ -1,7 +1,7 @@
 package health.ehr.consent.rest;
 
-import health.ehr.consent.client.ChainUnavailableException;
 import health.ehr.consent.client.IdentityUnavailableException;
+import health.ehr.contracts.ChainUnavailableException;
 import health.ehr.support.rest.Problem;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;

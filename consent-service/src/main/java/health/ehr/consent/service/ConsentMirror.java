@@ -1,7 +1,6 @@
 package health.ehr.consent.service;
 
 import health.ehr.consent.Consent;
-import health.ehr.consent.client.ChainUnavailableException;
 import health.ehr.consent.client.ConsentChain;
 import health.ehr.consent.config.ConsentConfig;
 import health.ehr.consent.repository.ConsentRepository;
@@ -9,6 +8,7 @@ import health.ehr.consent.repository.MirrorRepository;
 import health.ehr.consent.repository.MirrorRepository.AppliedLog;
 import health.ehr.consent.repository.MirrorRepository.BlockRef;
 import health.ehr.consent.repository.MirrorRepository.Cursor;
+import health.ehr.contracts.ChainUnavailableException;
 import health.ehr.contracts.generated.ConsentRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

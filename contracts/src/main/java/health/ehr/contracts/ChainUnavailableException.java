@@ -1,6 +1,9 @@
-package health.ehr.consent.client;
+package health.ehr.contracts;
 
-/** The Ethereum node did not answer, or answered with an error. */
+/**
+ * The Ethereum node could not be reached, or answered with an error that is not about the transaction or call
+ * itself. Shared by chain-anchor-service and consent-service.
+ */
 public class ChainUnavailableException extends RuntimeException {
 
     public ChainUnavailableException(String message, Throwable cause) {
