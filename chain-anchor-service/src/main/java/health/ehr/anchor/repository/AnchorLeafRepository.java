@@ -1,7 +1,7 @@
 package health.ehr.anchor.repository;
 
-import static health.ehr.anchor.repository.ChainTransactionRepository.bytes;
-import static health.ehr.anchor.repository.ChainTransactionRepository.uuid;
+import static health.ehr.events.Ids.bytes;
+import static health.ehr.events.Ids.uuid;
 
 import health.ehr.anchor.AnchorLeaf;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;

@@ -1,9 +1,11 @@
 package health.ehr.anchor.repository;
 
+import static health.ehr.events.Ids.bytes;
+
 import health.ehr.anchor.ChainTransaction;
+import health.ehr.events.Ids;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +22,7 @@ public class ChainTransactionRepository implements PanacheRepositoryBase<ChainTr
         List<byte[]> ids = getEntityManager().createNativeQuery("SELECT tx_id FROM chain_tx"
                         + " WHERE status IN ('SIGNED', 'SENT', 'MINED') ORDER BY nonce LIMIT " + limit)
                 .getResultList();
-        return ids.stream().map(ChainTransactionRepository::uuid).toList();
+        return ids.stream().map(Ids::uuid).toList();
     }
 
     /** Ids of confirmed transactions whose block the chain has not made final yet, lowest nonce first. */
@@ -29,7 +31,7 @@ public class ChainTransactionRepository implements PanacheRepositoryBase<ChainTr
         List<byte[]> ids = getEntityManager().createNativeQuery("SELECT tx_id FROM chain_tx"
                         + " WHERE finalized_at IS NULL AND status = 'CONFIRMED' ORDER BY nonce LIMIT " + limit)
                 .getResultList();
-        return ids.stream().map(ChainTransactionRepository::uuid).toList();
+        return ids.stream().map(Ids::uuid).toList();
     }
 
     /** The lowest nonce of a transaction in flight, if any. */
@@ -106,15 +108,5 @@ public class ChainTransactionRepository implements PanacheRepositoryBase<ChainTr
     public void setNextNonce(String fromAddress, long next) {
         getEntityManager().createNativeQuery("UPDATE writer_nonce SET next_nonce = ?1 WHERE from_address = ?2")
                 .setParameter(1, next).setParameter(2, fromAddress).executeUpdate();
-    }
-
-    public static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
-                .array();
-    }
-
-    public static UUID uuid(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        return new UUID(buffer.getLong(), buffer.getLong());
     }
 }

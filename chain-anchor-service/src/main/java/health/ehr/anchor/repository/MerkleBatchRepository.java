@@ -1,6 +1,6 @@
 package health.ehr.anchor.repository;
 
-import static health.ehr.anchor.repository.ChainTransactionRepository.bytes;
+import static health.ehr.events.Ids.bytes;
 
 import health.ehr.anchor.MerkleBatch;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;

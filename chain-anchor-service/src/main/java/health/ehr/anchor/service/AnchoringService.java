@@ -10,6 +10,7 @@ import health.ehr.anchor.repository.AnchorLeafRepository.PendingLeaf;
 import health.ehr.anchor.repository.ChainTransactionRepository;
 import health.ehr.anchor.repository.MerkleBatchRepository;
 import health.ehr.contracts.ContractRevert;
+import health.ehr.events.Ids;
 import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.support.messaging.OutboxWriter;
@@ -242,7 +243,7 @@ public class AnchoringService implements TransactionOutcomes {
         List<UUID> recordIds = new ArrayList<>(rows.size());
         Instant now = Instant.now();
         for (Object[] row : rows) {
-            recordIds.add(ChainTransactionRepository.uuid((byte[]) row[0]));
+            recordIds.add(Ids.uuid((byte[]) row[0]));
             metrics.leafAnchored(Duration.between(AnchorLeafRepository.instant(row[1]), now));
         }
         metrics.batchAnchored(batch.leafCount, tx.gasUsed);
@@ -287,7 +288,7 @@ public class AnchoringService implements TransactionOutcomes {
         List<Object[]> rows = leaves.leavesOf(batch.batchId);
         List<UUID> recordIds = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
-            recordIds.add(ChainTransactionRepository.uuid((byte[]) row[0]));
+            recordIds.add(Ids.uuid((byte[]) row[0]));
         }
         return recordIds;
     }

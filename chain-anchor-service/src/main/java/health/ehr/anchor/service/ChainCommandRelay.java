@@ -1,13 +1,13 @@
 package health.ehr.anchor.service;
 
-import static health.ehr.anchor.repository.ChainTransactionRepository.bytes;
-import static health.ehr.anchor.repository.ChainTransactionRepository.uuid;
 import static health.ehr.anchor.service.CommandValidation.address;
 import static health.ehr.anchor.service.CommandValidation.bytes32;
 import static health.ehr.anchor.service.CommandValidation.positive;
 import static health.ehr.anchor.service.CommandValidation.required;
 import static health.ehr.anchor.service.CommandValidation.signature;
 import static health.ehr.anchor.service.CommandValidation.uint256;
+import static health.ehr.events.Ids.bytes;
+import static health.ehr.events.Ids.uuid;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

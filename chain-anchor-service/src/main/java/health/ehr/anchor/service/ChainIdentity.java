@@ -4,8 +4,8 @@ import health.ehr.anchor.MerkleBatch;
 import health.ehr.anchor.client.ChainClient;
 import health.ehr.anchor.config.AnchorConfig;
 import health.ehr.anchor.repository.AnchorLeafRepository;
-import health.ehr.anchor.repository.ChainTransactionRepository;
 import health.ehr.contracts.ChainUnavailableException;
+import health.ehr.events.Ids;
 import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.support.messaging.OutboxWriter;
 import health.ehr.support.rest.DomainException;
@@ -186,7 +186,7 @@ public class ChainIdentity implements HealthCheck {
         for (MerkleBatch batch : announced) {
             List<UUID> recordIds = new ArrayList<>();
             for (Object[] row : leaves.leavesOf(batch.batchId)) {
-                recordIds.add(ChainTransactionRepository.uuid((byte[]) row[0]));
+                recordIds.add(Ids.uuid((byte[]) row[0]));
             }
             outbox.append(new BatchAnchorWithdrawn(batch.batchId, batch.merkleRoot, batch.transactionHash,
                     batch.blockNumber == null ? 0 : batch.blockNumber, recordIds));

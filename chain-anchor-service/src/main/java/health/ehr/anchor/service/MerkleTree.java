@@ -1,6 +1,6 @@
 package health.ehr.anchor.service;
 
-import java.nio.ByteBuffer;
+import health.ehr.events.Ids;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -90,8 +90,7 @@ public final class MerkleTree {
         }
         MessageDigest sha = sha256();
         sha.update(LEAF);
-        sha.update(ByteBuffer.allocate(16).putLong(recordId.getMostSignificantBits())
-                .putLong(recordId.getLeastSignificantBits()).array());
+        sha.update(Ids.bytes(recordId));
         return sha.digest(contentSha256);
     }
 

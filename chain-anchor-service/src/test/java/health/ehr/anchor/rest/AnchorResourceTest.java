@@ -1,5 +1,6 @@
 package health.ehr.anchor.rest;
 
+import static health.ehr.events.Ids.bytes;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -284,11 +285,6 @@ class AnchorResourceTest {
                 MerkleTree.fromHex(st.get("hash")))).toList();
         assertEquals(true, MerkleTree.verify(leaf, folded, MerkleTree.fromHex(b.merkleRoot)),
                 "the served proof folds to the batch's root");
-    }
-
-    private static byte[] bytes(UUID id) {
-        return java.nio.ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                .putLong(id.getLeastSignificantBits()).array();
     }
 
     @Test

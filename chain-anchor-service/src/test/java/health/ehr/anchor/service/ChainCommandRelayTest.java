@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.ehr.anchor.repository.ChainTransactionRepository;
 import health.ehr.anchor.testing.Anvil;
 import health.ehr.anchor.testing.EventBus;
 import health.ehr.anchor.testing.Poll;
@@ -14,6 +13,7 @@ import health.ehr.contracts.generated.ConsentRegistry;
 import health.ehr.events.CloudEvent;
 import health.ehr.events.EventCodec;
 import health.ehr.events.EventData;
+import health.ehr.events.Ids;
 import health.ehr.events.Topics;
 import health.ehr.events.anchor.ChainTransactionFailed;
 import health.ehr.events.anchor.PatientRegisteredOnChain;
@@ -134,7 +134,7 @@ class ChainCommandRelayTest {
             assertNull(failed.transactionHash(), "refused before sending");
             long transactions = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
                     "SELECT COUNT(*) FROM chain_tx WHERE subject_id = ?1")
-                    .setParameter(1, ChainTransactionRepository.bytes(commandId)).getSingleResult()).longValue());
+                    .setParameter(1, Ids.bytes(commandId)).getSingleResult()).longValue());
             assertEquals(0, transactions, "a refused command costs no gas");
             assertEquals(BigInteger.ZERO, consents(anvil).nonces(patient.chainId).send());
         }
@@ -155,7 +155,7 @@ class ChainCommandRelayTest {
             assertEquals(commandId, ((GrantConsent) new EventCodec().read(parked.value()).data()).commandId());
             long stored = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
                     "SELECT COUNT(*) FROM chain_command WHERE command_id = ?1")
-                    .setParameter(1, ChainTransactionRepository.bytes(commandId)).getSingleResult()).longValue());
+                    .setParameter(1, Ids.bytes(commandId)).getSingleResult()).longValue());
             assertEquals(0, stored);
         }
     }

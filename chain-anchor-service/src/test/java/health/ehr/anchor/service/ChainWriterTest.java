@@ -11,6 +11,7 @@ import health.ehr.anchor.testing.Anvil;
 import health.ehr.anchor.testing.EventBus;
 import health.ehr.anchor.testing.Poll;
 import health.ehr.anchor.testing.TestChain;
+import health.ehr.events.Ids;
 import health.ehr.events.Topics;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.events.records.RecordStored;
@@ -135,8 +136,8 @@ class ChainWriterTest {
                 @SuppressWarnings("unchecked")
                 List<byte[]> ids = em.createNativeQuery("SELECT t.tx_id FROM chain_tx t"
                                 + " JOIN anchor_leaf l ON l.batch_id = t.subject_id WHERE l.record_id = ?1")
-                        .setParameter(1, ChainTransactionRepository.bytes(recordId)).getResultList();
-                return ids.isEmpty() ? null : transactions.findById(ChainTransactionRepository.uuid(ids.get(0)));
+                        .setParameter(1, Ids.bytes(recordId)).getResultList();
+                return ids.isEmpty() ? null : transactions.findById(Ids.uuid(ids.get(0)));
             });
             return found[0] != null && status.equals(found[0].status);
         });

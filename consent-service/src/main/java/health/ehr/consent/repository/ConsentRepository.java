@@ -1,14 +1,16 @@
 package health.ehr.consent.repository;
 
+import static health.ehr.events.Ids.bytes;
+
 import health.ehr.consent.Consent;
 import health.ehr.consent.ConsentStatus;
+import health.ehr.events.Ids;
 import health.ehr.support.rest.Page;
 import health.ehr.support.rest.PageRequest;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -95,7 +97,7 @@ public class ConsentRepository implements PanacheRepositoryBase<Consent, UUID> {
                         + " FOR UPDATE SKIP LOCKED")
                 .setParameter(1, now)
                 .getResultList();
-        return ids.stream().map(ConsentRepository::uuid).toList();
+        return ids.stream().map(Ids::uuid).toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -104,21 +106,11 @@ public class ConsentRepository implements PanacheRepositoryBase<Consent, UUID> {
         for (int i = 0; i < params.length; i++) {
             query.setParameter(i + 1, params[i]);
         }
-        return ((List<byte[]>) query.getResultList()).stream().map(ConsentRepository::uuid).toList();
+        return ((List<byte[]>) query.getResultList()).stream().map(Ids::uuid).toList();
     }
 
     private static Page<Consent> page(PanacheQuery<Consent> query, PageRequest page) {
         List<Consent> items = query.page(io.quarkus.panache.common.Page.of(page.page, page.size)).list();
         return new Page<>(items, page.page, page.size, query.count());
-    }
-
-    public static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                .putLong(id.getLeastSignificantBits()).array();
-    }
-
-    public static UUID uuid(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        return new UUID(buffer.getLong(), buffer.getLong());
     }
 }

@@ -1,7 +1,8 @@
 package health.ehr.consent.repository;
 
-import static health.ehr.consent.repository.ConsentRepository.bytes;
+import static health.ehr.events.Ids.bytes;
 
+import health.ehr.events.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
@@ -127,7 +128,7 @@ public class MirrorRepository {
         List<byte[]> ids = em.createNativeQuery("SELECT DISTINCT consent_id FROM chain_log"
                         + " WHERE block_number > ?1 AND consent_id IS NOT NULL")
                 .setParameter(1, number).getResultList();
-        return ids.stream().map(ConsentRepository::uuid).toList();
+        return ids.stream().map(Ids::uuid).toList();
     }
 
     /** Undoes the logs above {@code number}; returns how many. */

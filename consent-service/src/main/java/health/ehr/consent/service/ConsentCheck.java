@@ -1,7 +1,7 @@
 package health.ehr.consent.service;
 
-import static health.ehr.consent.repository.ConsentRepository.bytes;
-import static health.ehr.consent.repository.ConsentRepository.uuid;
+import static health.ehr.events.Ids.bytes;
+import static health.ehr.events.Ids.uuid;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,6 +1,6 @@
 package health.ehr.consent.service;
 
-import static health.ehr.consent.repository.ConsentRepository.bytes;
+import static health.ehr.events.Ids.bytes;
 
 import health.ehr.consent.client.ConsentChain;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -4,13 +4,13 @@ import static health.ehr.consent.testing.ConsentApi.categories;
 import static health.ehr.consent.testing.ConsentApi.grant;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.ehr.consent.repository.ConsentRepository;
 import health.ehr.consent.testing.ConsentApi;
 import health.ehr.consent.testing.OutboxRows;
 import health.ehr.consent.testing.Parties;
 import health.ehr.consent.testing.Parties.Party;
 import health.ehr.consent.testing.Poll;
 import health.ehr.consent.testing.TestChain;
+import health.ehr.events.Ids;
 import health.ehr.events.chain.GrantConsent;
 import health.ehr.support.testing.BenchFigure;
 import io.agroal.api.AgroalDataSource;
@@ -93,8 +93,8 @@ class ConsentCheckBench {
         Result jdbc = run("JDBC baseline (the check's SQL on the service's pool)", random -> {
             try (Connection c = db.getConnection();
                     PreparedStatement s = c.prepareStatement(ConsentCheck.sql(true, false))) {
-                s.setBytes(1, ConsentRepository.bytes(patients.get(random.nextInt(PATIENTS))));
-                s.setBytes(2, ConsentRepository.bytes(grantees.get(random.nextInt(GRANTEES))));
+                s.setBytes(1, Ids.bytes(patients.get(random.nextInt(PATIENTS))));
+                s.setBytes(2, Ids.bytes(grantees.get(random.nextInt(GRANTEES))));
                 s.setString(3, Scopes.ALL_ITEM);
                 s.setString(4, Scopes.categoryItem(CATEGORIES[random.nextInt(CATEGORIES.length)]));
                 s.setTimestamp(5, Timestamp.from(Instant.now()), Calendar.getInstance(TimeZone.getTimeZone("UTC")));
@@ -420,23 +420,23 @@ class ConsentCheckBench {
                         UUID id = UUID.randomUUID();
                         String a = CATEGORIES[random.nextInt(CATEGORIES.length)];
                         String b = CATEGORIES[random.nextInt(CATEGORIES.length)];
-                        consent.setBytes(1, ConsentRepository.bytes(id));
-                        consent.setBytes(2, ConsentRepository.bytes(patient));
-                        consent.setBytes(3, ConsentRepository.bytes(grantee));
+                        consent.setBytes(1, Ids.bytes(id));
+                        consent.setBytes(2, Ids.bytes(patient));
+                        consent.setBytes(3, Ids.bytes(grantee));
                         consent.setString(4, "{\"categories\":[\"" + a + "\"]}");
                         consent.setString(5, "0x" + "ab".repeat(32));
                         consent.setTimestamp(6, Timestamp.from(now.plus(30, ChronoUnit.DAYS)), utc);
                         consent.setString(7, "0x" + "cd".repeat(32));
                         consent.setString(8, "0x" + "ef".repeat(32));
-                        consent.setBytes(9, ConsentRepository.bytes(UUID.randomUUID()));
+                        consent.setBytes(9, Ids.bytes(UUID.randomUUID()));
                         consent.setTimestamp(10, Timestamp.from(now), utc);
                         consent.setTimestamp(11, Timestamp.from(now), utc);
                         consent.addBatch();
                         for (String item : a.equals(b) ? List.of(a) : List.of(a, b)) {
-                            coverage.setBytes(1, ConsentRepository.bytes(patient));
-                            coverage.setBytes(2, ConsentRepository.bytes(grantee));
+                            coverage.setBytes(1, Ids.bytes(patient));
+                            coverage.setBytes(2, Ids.bytes(grantee));
                             coverage.setString(3, Scopes.categoryItem(item));
-                            coverage.setBytes(4, ConsentRepository.bytes(id));
+                            coverage.setBytes(4, Ids.bytes(id));
                             coverage.addBatch();
                         }
                     }
@@ -459,8 +459,8 @@ class ConsentCheckBench {
     private void explain() throws Exception {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("EXPLAIN " + ConsentCheck.sql(true, false))) {
-            s.setBytes(1, ConsentRepository.bytes(patients.get(0)));
-            s.setBytes(2, ConsentRepository.bytes(grantees.get(0)));
+            s.setBytes(1, Ids.bytes(patients.get(0)));
+            s.setBytes(2, Ids.bytes(grantees.get(0)));
             s.setString(3, Scopes.ALL_ITEM);
             s.setString(4, Scopes.categoryItem("IMAGING"));
             s.setTimestamp(5, Timestamp.from(Instant.now()));
@@ -477,7 +477,7 @@ class ConsentCheckBench {
     private String status(UUID consentId) {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT status FROM consent WHERE consent_id = ?")) {
-            s.setBytes(1, ConsentRepository.bytes(consentId));
+            s.setBytes(1, Ids.bytes(consentId));
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }

@@ -3,9 +3,9 @@ package health.ehr.consent.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.ehr.consent.repository.ConsentRepository;
 import health.ehr.consent.testing.Poll;
 import health.ehr.consent.testing.TestChain;
+import health.ehr.events.Ids;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -76,22 +76,22 @@ class ConsentCheckCacheTest {
                 PreparedStatement coverage = c.prepareStatement("INSERT INTO consent_coverage (patient_id,"
                         + " grantee_id, item, consent_id) VALUES (?, ?, ?, ?)")) {
             c.setAutoCommit(false);
-            consent.setBytes(1, ConsentRepository.bytes(consentId));
-            consent.setBytes(2, ConsentRepository.bytes(patient));
-            consent.setBytes(3, ConsentRepository.bytes(grantee));
+            consent.setBytes(1, Ids.bytes(consentId));
+            consent.setBytes(2, Ids.bytes(patient));
+            consent.setBytes(3, Ids.bytes(grantee));
             consent.setString(4, "{\"categories\":[\"" + category + "\"]}");
             consent.setString(5, "0x" + "ab".repeat(32));
             consent.setTimestamp(6, Timestamp.from(now.plus(1, ChronoUnit.DAYS)), UTC);
             consent.setString(7, "0x" + "cd".repeat(32));
             consent.setString(8, "0x" + "ef".repeat(32));
-            consent.setBytes(9, ConsentRepository.bytes(UUID.randomUUID()));
+            consent.setBytes(9, Ids.bytes(UUID.randomUUID()));
             consent.setTimestamp(10, Timestamp.from(now), UTC);
             consent.setTimestamp(11, Timestamp.from(now), UTC);
             consent.executeUpdate();
-            coverage.setBytes(1, ConsentRepository.bytes(patient));
-            coverage.setBytes(2, ConsentRepository.bytes(grantee));
+            coverage.setBytes(1, Ids.bytes(patient));
+            coverage.setBytes(2, Ids.bytes(grantee));
             coverage.setString(3, Scopes.categoryItem(category));
-            coverage.setBytes(4, ConsentRepository.bytes(consentId));
+            coverage.setBytes(4, Ids.bytes(consentId));
             coverage.executeUpdate();
             c.commit();
         }
@@ -103,7 +103,7 @@ class ConsentCheckCacheTest {
                         "UPDATE consent SET status = ?, updated_at = ? WHERE consent_id = ?")) {
             update.setString(1, status);
             update.setTimestamp(2, Timestamp.from(Instant.now()), UTC);
-            update.setBytes(3, ConsentRepository.bytes(consentId));
+            update.setBytes(3, Ids.bytes(consentId));
             assertEquals(1, update.executeUpdate());
         }
     }

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 
-import health.ehr.consent.repository.ConsentRepository;
 import health.ehr.consent.testing.ConsentApi;
 import health.ehr.consent.testing.OutboxRows;
 import health.ehr.consent.testing.Parties;
@@ -17,6 +16,7 @@ import health.ehr.consent.testing.Parties.Party;
 import health.ehr.consent.testing.Poll;
 import health.ehr.consent.testing.TestChain;
 import health.ehr.consent.testing.TestChain.SentTx;
+import health.ehr.events.Ids;
 import health.ehr.events.chain.GrantConsent;
 import health.ehr.events.consent.ConsentGranted;
 import io.quarkus.test.common.WithTestResource;
@@ -67,7 +67,7 @@ class MirrorReorgTest {
                 .body("blockNumber", equalTo((int) reMined.blockNumber()));
         assertThat(outbox.of(grant.consentId(), ConsentGranted.class), hasSize(1));
         assertThat(outbox.count("SELECT COUNT(*) FROM chain_log WHERE consent_id = ?",
-                ConsentRepository.bytes(grant.consentId())), equalTo(1L));
+                Ids.bytes(grant.consentId())), equalTo(1L));
         assertThat(permitted(grant.patient().id(), grant.doctor().id(), "IMAGING", null), equalTo(true));
     }
 
@@ -84,7 +84,7 @@ class MirrorReorgTest {
                 "PENDING after the rollback");
         assertThat(permitted(grant.patient().id(), grant.doctor().id(), "LAB_RESULT", null), equalTo(false));
         assertThat(outbox.count("SELECT COUNT(*) FROM chain_log WHERE consent_id = ?",
-                ConsentRepository.bytes(grant.consentId())), equalTo(0L));
+                Ids.bytes(grant.consentId())), equalTo(0L));
         ConsentApi.get(grant.patient(), grant.consentId()).then().body("transactionHash", equalTo(null));
 
         SentTx reMined = TestChain.sendRaw(mined.raw());
@@ -93,7 +93,7 @@ class MirrorReorgTest {
         ConsentApi.get(grant.patient(), grant.consentId()).then()
                 .body("blockNumber", equalTo((int) reMined.blockNumber()));
         assertThat(outbox.count("SELECT COUNT(*) FROM chain_log WHERE consent_id = ?",
-                ConsentRepository.bytes(grant.consentId())), equalTo(1L));
+                Ids.bytes(grant.consentId())), equalTo(1L));
         // Announced when first granted and again when granted on the new chain.
         assertThat(outbox.of(grant.consentId(), ConsentGranted.class), hasSize(2));
     }
