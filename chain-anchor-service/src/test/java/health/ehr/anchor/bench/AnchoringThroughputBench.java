@@ -3,7 +3,6 @@ package health.ehr.anchor.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.ehr.anchor.service.MerkleTree;
-import health.ehr.anchor.testing.Anvil;
 import health.ehr.anchor.testing.ConsumerWarmup;
 import health.ehr.anchor.testing.EventBus;
 import health.ehr.anchor.testing.ThrowawayChain;
@@ -14,6 +13,7 @@ import health.ehr.events.Topics;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.events.records.RecordStored;
 import health.ehr.support.messaging.KafkaClients;
+import health.ehr.support.testing.Anvil;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

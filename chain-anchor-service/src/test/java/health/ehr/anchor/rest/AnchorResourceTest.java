@@ -15,15 +15,15 @@ import health.ehr.anchor.MerkleBatch;
 import health.ehr.anchor.client.ChainClient;
 import health.ehr.anchor.service.MerkleTree;
 import health.ehr.anchor.service.TransactionTracker;
-import health.ehr.anchor.testing.Anvil;
 import health.ehr.anchor.testing.EventBus;
-import health.ehr.anchor.testing.Poll;
 import health.ehr.anchor.testing.TestChain;
 import health.ehr.events.Topics;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.events.records.RecordStored;
 import health.ehr.support.messaging.KafkaClients;
+import health.ehr.support.testing.Anvil;
 import health.ehr.support.testing.LocalStack;
+import health.ehr.support.testing.Poll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -211,7 +211,7 @@ class AnchorResourceTest {
         for (String token : List.of(admin, auditor)) {
             given().auth().oauth2(token).get("/api/anchors/chain").then().statusCode(200)
                     .body("chainId", equalTo(31337)).body("blockNumber", greaterThan(0))
-                    .body("writerAddress", equalTo(Anvil.ACCOUNT_8))
+                    .body("writerAddress", equalTo(TestChain.ACCOUNT_8))
                     .body("balanceWei", notNullValue()).body("pendingTransactions", notNullValue())
                     .body("contracts.anchorRegistry", equalTo(chain.anchorRegistry()))
                     .body("contracts.patientRegistry", equalTo(chain.patientRegistry()))

@@ -1,8 +1,8 @@
 package health.ehr.anchor.service;
 
-import health.ehr.anchor.testing.Anvil;
 import health.ehr.anchor.testing.EventBus;
 import health.ehr.events.anchor.BatchAnchored;
+import health.ehr.support.testing.Anvil;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;

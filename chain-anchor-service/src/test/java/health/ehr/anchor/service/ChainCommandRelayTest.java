@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.ehr.anchor.testing.Anvil;
 import health.ehr.anchor.testing.EventBus;
-import health.ehr.anchor.testing.Poll;
 import health.ehr.anchor.testing.TestChain;
 import health.ehr.contracts.ConsentTypedData;
 import health.ehr.contracts.generated.ConsentRegistry;
@@ -21,6 +19,8 @@ import health.ehr.events.chain.GrantConsent;
 import health.ehr.events.chain.RegisterPatient;
 import health.ehr.events.chain.RevokeConsent;
 import health.ehr.support.messaging.KafkaClients;
+import health.ehr.support.testing.Anvil;
+import health.ehr.support.testing.Poll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -176,7 +176,7 @@ class ChainCommandRelayTest {
 
     private ConsentRegistry consents(Anvil anvil) {
         return ConsentRegistry.load(config.contracts().consentRegistry(), anvil.web3j(),
-                new ReadonlyTransactionManager(anvil.web3j(), Anvil.ACCOUNT_8), new DefaultGasProvider());
+                new ReadonlyTransactionManager(anvil.web3j(), TestChain.ACCOUNT_8), new DefaultGasProvider());
     }
 
     private static long latestTimestamp(Anvil anvil) throws Exception {

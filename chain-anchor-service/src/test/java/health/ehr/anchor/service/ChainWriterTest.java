@@ -7,15 +7,15 @@ import health.ehr.anchor.ChainTransaction;
 import health.ehr.anchor.MerkleBatch;
 import health.ehr.anchor.client.ChainClient;
 import health.ehr.anchor.repository.ChainTransactionRepository;
-import health.ehr.anchor.testing.Anvil;
 import health.ehr.anchor.testing.EventBus;
-import health.ehr.anchor.testing.Poll;
 import health.ehr.anchor.testing.TestChain;
 import health.ehr.events.Ids;
 import health.ehr.events.Topics;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.events.records.RecordStored;
 import health.ehr.support.messaging.KafkaClients;
+import health.ehr.support.testing.Anvil;
+import health.ehr.support.testing.Poll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -156,7 +156,7 @@ class ChainWriterTest {
     }
 
     private static long accountNonce(Anvil anvil) throws Exception {
-        return anvil.web3j().ethGetTransactionCount(Anvil.ACCOUNT_8, DefaultBlockParameterName.LATEST).send()
+        return anvil.web3j().ethGetTransactionCount(TestChain.ACCOUNT_8, DefaultBlockParameterName.LATEST).send()
                 .getTransactionCount().longValueExact();
     }
 }

@@ -3,6 +3,7 @@ package health.ehr.anchor.testing;
 import health.ehr.events.CloudEvent;
 import health.ehr.events.records.RecordErased;
 import health.ehr.support.messaging.KafkaClients;
+import health.ehr.support.testing.Poll;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;

@@ -1,6 +1,9 @@
 package health.ehr.anchor.testing;
 
+import static health.ehr.support.testing.LocalStack.env;
+
 import health.ehr.contracts.ContractDeployer;
+import health.ehr.support.testing.Anvil;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,10 @@ import java.util.Map;
  * tables so that each run starts from a known state.
  */
 public class TestChain implements QuarkusTestResourceLifecycleManager {
+
+    /** anvil's dev account 8 (public knowledge, local chains only): this module's tests deploy and write with it. */
+    public static final String ACCOUNT_8_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+    public static final String ACCOUNT_8 = "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f";
 
     /** The deployment of the current run (for tests that call the contracts themselves). */
     private static volatile ContractDeployer.Deployment deployment;
@@ -46,8 +53,8 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
         Map<String, String> env = new HashMap<>();
         env.put("EHR_CHAIN_RPC_URL", rpcUrl);
         env.put("EHR_CHAIN_ID", "31337");
-        env.put("EHR_CHAIN_DEPLOYER_KEY", Anvil.ACCOUNT_8_KEY);
-        env.put("EHR_CHAIN_WRITER_ADDRESS", Anvil.ACCOUNT_8);
+        env.put("EHR_CHAIN_DEPLOYER_KEY", ACCOUNT_8_KEY);
+        env.put("EHR_CHAIN_WRITER_ADDRESS", ACCOUNT_8);
         return new ContractDeployer(ContractDeployer.Settings.fromEnvironment(env), line -> { })
                 .deploy(dir.resolve("contracts.env"));
     }
@@ -55,7 +62,7 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
     public static Map<String, String> config(ContractDeployer.Deployment d, String rpcUrl) {
         Map<String, String> config = new HashMap<>();
         config.put("anchor.rpc-url", rpcUrl);
-        config.put("anchor.writer-key", Anvil.ACCOUNT_8_KEY);
+        config.put("anchor.writer-key", ACCOUNT_8_KEY);
         config.put("anchor.contracts.anchor-registry", d.anchorRegistry());
         config.put("anchor.contracts.patient-registry", d.patientRegistry());
         config.put("anchor.contracts.consent-registry", d.consentRegistry());
@@ -80,10 +87,5 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
         } catch (SQLException e) {
             throw new IllegalStateException("test database not reachable at " + url, e);
         }
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -1,5 +1,6 @@
 package health.ehr.anchor.testing;
 
+import health.ehr.support.testing.Anvil;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;

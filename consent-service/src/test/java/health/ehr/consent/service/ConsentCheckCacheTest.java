@@ -3,9 +3,9 @@ package health.ehr.consent.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.ehr.consent.testing.Poll;
 import health.ehr.consent.testing.TestChain;
 import health.ehr.events.Ids;
+import health.ehr.support.testing.Poll;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

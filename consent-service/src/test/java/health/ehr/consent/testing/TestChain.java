@@ -1,11 +1,14 @@
 package health.ehr.consent.testing;
 
+import static health.ehr.support.testing.LocalStack.env;
+
 import health.ehr.contracts.ContractDeployer;
 import health.ehr.contracts.ContractDeployer.Deployment;
 import health.ehr.contracts.generated.ConsentRegistry;
 import health.ehr.contracts.generated.PatientRegistry;
 import health.ehr.events.chain.GrantConsent;
 import health.ehr.events.chain.RevokeConsent;
+import health.ehr.support.testing.Anvil;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -60,8 +63,9 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
         try {
             LocalPlatform.ensureIdentityService();
             dropTestSchema();
-            Path dir = LocalPlatform.root().resolve("consent-service/target/test-anvil");
-            anvil = Anvil.start(LocalPlatform.root(), dir);
+            Path target = Files.createDirectories(LocalPlatform.root().resolve("consent-service/target"));
+            Path dir = Files.createTempDirectory(target, "test-anvil");
+            anvil = Anvil.throwaway(dir);
             account7 = Credentials.create(anvil.devKey(7));
             deployment = new ContractDeployer(new ContractDeployer.Settings(anvil.url(), CHAIN_ID,
                     anvil.devKey(7), account7.getAddress()), line -> System.out.println("TestChain: " + line))
@@ -103,11 +107,6 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
                 s.executeUpdate("DROP TABLE `" + table + "`");
             }
         }
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-package health.ehr.anchor.testing;
+package health.ehr.support.testing;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,44 +11,48 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * An anvil node for tests: the local stack's (shared: only add blocks there) or a throwaway one on a
- * free port started from the local stack's anvil binary, for tests that stop it, reorg it or change
- * its mining.
+ * An anvil node for tests: the local stack's ({@link #shared()}: only add blocks there, other modules use it) or a
+ * throwaway one on a free port ({@link #throwaway}), started from the anvil binary the local stack installed, for
+ * tests that stop it, reorganise it, replace its chain or change its mining.
+ *
+ * <p>Which dev account a module's tests write with is the module's own choice (sharing a key between modules that
+ * run at the same time would break nonces), so the keys live in the modules, not here.
  */
 public final class Anvil implements AutoCloseable {
-
-    /** anvil's dev account 8 (public knowledge, local chains only): this module's tests deploy and write with it. */
-    public static final String ACCOUNT_8_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
-    public static final String ACCOUNT_8 = "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f";
 
     private final String url;
     private final HttpService http;
     private final Web3j web3j;
+    /** The command line of a throwaway node; null for the shared one. */
     private final List<String> startArgs;
+    private final Path log;
     private Process process;
 
-    private Anvil(String url, List<String> startArgs) {
+    private Anvil(String url, List<String> startArgs, Path log) {
         this.url = url;
         this.http = new HttpService(url);
         this.web3j = Web3j.build(http);
         this.startArgs = startArgs;
+        this.log = log;
     }
 
-    /** The local stack's anvil (EHR_CHAIN_RPC_URL). */
+    /** The local stack's anvil (EHR_CHAIN_RPC_URL, default http://localhost:8545). */
     public static Anvil shared() {
-        String url = System.getenv().getOrDefault("EHR_CHAIN_RPC_URL", "http://localhost:8545");
-        return new Anvil(url, null);
+        return new Anvil(LocalStack.env("EHR_CHAIN_RPC_URL", "http://localhost:8545"), null, null);
     }
 
     /**
-     * Starts a fresh anvil on a free port, keeping its state in {@code dir}
-     * (survives {@link #stop()}/{@link #start()}).
+     * Starts a fresh anvil (chain id 31337, automine unless {@code extraArgs} say otherwise) on a free port, keeping
+     * its state in {@code dir} (survives {@link #stop()}/{@link #start()}); its output goes to {@code dir/anvil.log}.
      */
     public static Anvil throwaway(Path dir, String... extraArgs) throws Exception {
         int port;
@@ -58,25 +64,30 @@ public final class Anvil implements AutoCloseable {
                 Integer.toString(port), "--chain-id", "31337", "--prune-history", "64", "--cache-path",
                 dir.resolve("cache").toString(), "--state", dir.resolve("state.json").toString()));
         args.addAll(Arrays.asList(extraArgs));
-        Anvil anvil = new Anvil("http://127.0.0.1:" + port, args);
-        anvil.start();
+        Anvil anvil = new Anvil("http://127.0.0.1:" + port, args, dir.resolve("anvil.log"));
+        try {
+            anvil.start();
+        } catch (Exception e) {
+            anvil.close();
+            throw e;
+        }
         return anvil;
     }
 
-    /** The anvil binary the local stack installed (deploy/local/platform), or EHR_ANVIL_BIN. */
+    /**
+     * The anvil binary the local stack installed ({@code deploy/local/platform up anvil}, run here when it is
+     * missing), or EHR_ANVIL_BIN.
+     */
     public static Path binary() {
         String env = System.getenv("EHR_ANVIL_BIN");
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.isDirectory(root.resolve("deploy/local"))) {
-            root = root.getParent();
+        Path bin = LocalStack.repositoryRoot()
+                .resolve(".local/tools/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+        if (!Files.isExecutable(bin)) {
+            LocalStack.ensureService("anvil");
         }
-        if (root == null) {
-            throw new IllegalStateException("cannot find the repository root from " + Path.of("").toAbsolutePath());
-        }
-        Path bin = root.resolve(".local/tools/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
         if (!Files.isExecutable(bin)) {
             throw new IllegalStateException("no anvil at " + bin
                     + ": run deploy/local/platform up infra or set EHR_ANVIL_BIN");
@@ -84,20 +95,26 @@ public final class Anvil implements AutoCloseable {
         return bin;
     }
 
+    /** Starts a throwaway anvil (again, after {@link #stop()}): waits until it answers. */
     public void start() throws Exception {
-        Path log = Path.of(startArgs.get(startArgs.indexOf("--cache-path") + 1)).getParent().resolve("anvil.log");
+        if (startArgs == null) {
+            throw new IllegalStateException("the shared anvil is the local stack's, not started by tests");
+        }
         process = new ProcessBuilder(startArgs).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < end) {
             try {
                 web3j.ethChainId().send();
                 return;
             } catch (IOException e) {
+                if (!process.isAlive()) {
+                    break;
+                }
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("throwaway anvil did not start: " + log);
+        throw new IllegalStateException("throwaway anvil did not start, see " + log);
     }
 
     /** Stops a throwaway anvil (SIGTERM: it writes its state file first). */
@@ -122,14 +139,33 @@ public final class Anvil implements AutoCloseable {
 
     /** The hash of block 0. */
     public String genesisHash() throws IOException {
-        return web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
-                java.math.BigInteger.ZERO), false).send().getBlock().getHash();
+        return web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.ZERO), false).send().getBlock()
+                .getHash();
     }
 
+    /** The private key of dev account {@code index}, as a throwaway anvil's startup banner prints it. */
+    public String devKey(int index) throws IOException {
+        if (log == null) {
+            throw new IllegalStateException("the shared anvil's banner is not at hand");
+        }
+        String banner = Files.readString(log, StandardCharsets.UTF_8);
+        int keys = banner.indexOf("Private Keys");
+        Matcher m = Pattern.compile("\\(" + index + "\\) (0x[0-9a-fA-F]{64})")
+                .matcher(banner.substring(Math.max(0, keys)));
+        if (keys < 0 || !m.find()) {
+            throw new IllegalStateException("no key of account " + index + " in anvil's banner " + log);
+        }
+        return m.group(1);
+    }
+
+    /** Stops a throwaway anvil; for both, releases the client. */
     @Override
-    public void close() throws Exception {
-        stop();
-        web3j.shutdown();
+    public void close() throws InterruptedException {
+        try {
+            stop();
+        } finally {
+            web3j.shutdown();
+        }
     }
 
     public String url() {
@@ -154,11 +190,16 @@ public final class Anvil implements AutoCloseable {
         rpc("anvil_mine", "0x" + Integer.toHexString(blocks));
     }
 
+    /** Replaces the last {@code depth} blocks by as many empty ones: their transactions are gone. */
+    public void reorg(int depth) throws IOException {
+        rpc("anvil_reorg", depth, List.of());
+    }
+
     public long blockNumber() throws IOException {
         return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
     }
 
-    /** A response of any shape. */
+    /** A JSON-RPC response of any shape. */
     public static class RawResponse extends Response<Object> {
     }
 }
