@@ -3,11 +3,11 @@ package health.ehr.records.messaging;
 import health.ehr.events.CloudEvent;
 import health.ehr.events.EventData;
 import health.ehr.events.EventType;
+import health.ehr.events.Ids;
 import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.support.messaging.EventHandler;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -65,7 +65,7 @@ public class AnchoredBatches implements EventHandler {
                 PreparedStatement update = connection.prepareStatement(statement)) {
             for (int from = 0; from < ids.size(); from += CHUNK) {
                 for (int i = 0; i < CHUNK; i++) {
-                    update.setBytes(i + 1, bytes(ids.get(Math.min(from + i, ids.size() - 1))));
+                    update.setBytes(i + 1, Ids.bytes(ids.get(Math.min(from + i, ids.size() - 1))));
                 }
                 update.addBatch();
             }
@@ -73,10 +73,5 @@ public class AnchoredBatches implements EventHandler {
         } catch (SQLException e) {
             throw new IllegalStateException("could not change an anchored batch's records: " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
-                .array();
     }
 }
