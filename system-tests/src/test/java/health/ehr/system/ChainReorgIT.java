@@ -45,7 +45,8 @@ class ChainReorgIT {
         JsonNode consent = grantAndAwaitActive(patient.token(), doctor.id().toString());
         Duration grantBefore = Duration.between(asked, Instant.now());
         String consentPath = "/api/consents/" + consent.get("consentId").asText();
-        JsonNode proof = Api.await(proofPath, patient.token(), p -> "ANCHORED".equals(p.path("status").asText()), CHAIN);
+        JsonNode proof = Api.await(proofPath, patient.token(), p -> "ANCHORED".equals(p.path("status").asText()),
+                CHAIN);
         assertEquals(200, Api.awaitStatus(contentPath, doctor.token(), 200, Duration.ofSeconds(20)).statusCode());
 
         // Drop every block from the older of the two transactions up: deeper than both confirmation depths.
@@ -169,7 +170,8 @@ class ChainReorgIT {
     private static JsonNode grantAndAwaitActive(String patient, String granteeId) throws Exception {
         HttpResponse<String> requested = Api.send("POST", "/api/consents", patient,
                 "{\"granteeId\":\"" + granteeId + "\",\"scope\":{\"categories\":[\"LAB_RESULT\"]},"
-                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS) + "\"}");
+                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS)
+                        + "\"}");
         assertEquals(202, requested.statusCode(), requested.body());
         String consentId = JSON.readTree(requested.body()).get("consentId").asText();
         return Api.await("/api/consents/" + consentId, patient, c -> "ACTIVE".equals(c.path("status").asText()), CHAIN);

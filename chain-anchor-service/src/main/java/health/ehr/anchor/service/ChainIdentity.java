@@ -7,6 +7,7 @@ import health.ehr.anchor.repository.AnchorLeafRepository;
 import health.ehr.contracts.ChainUnavailableException;
 import health.ehr.events.Ids;
 import health.ehr.events.anchor.BatchAnchorWithdrawn;
+import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.support.messaging.OutboxWriter;
 import health.ehr.support.rest.DomainException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -33,10 +34,12 @@ import org.jboss.logging.Logger;
  * Which chain this installation's database belongs to: the chain id and the hash of block 0, recorded
  * at the first start. A node that serves another chain (a test network reset, a node pointed at the
  * wrong network, a chain replaced under a kept database) is noticed within {@value #RECHECK_SECONDS}
- * seconds: readiness goes DOWN with the reason, the writer sends nothing, and no proof is served as
- * anchored. An operator who means to move to the new chain adopts it by its genesis hash
- * ({@code anchor.adopt-chain}); then every announced anchor is withdrawn, every record and sealed
- * access-log head is batched and anchored again, and every chain command is sent again, in order.
+ * seconds: readiness goes DOWN with the reason, the writer sends nothing, no proof is served and
+ * every announced anchor is withdrawn (BatchAnchorWithdrawn: records-service shows the records
+ * PENDING), to be announced again should the node return to the recorded chain. An operator who
+ * means to move to the new chain adopts it by its genesis hash ({@code anchor.adopt-chain}); then
+ * every record and sealed access-log head is batched and anchored again on it, and every chain
+ * command is sent again, in order.
  */
 @Readiness
 @Default // injected as itself too, not only as a readiness check
@@ -104,8 +107,8 @@ public class ChainIdentity implements HealthCheck {
 
     private String compare(long chainId, String genesis) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(
-                "SELECT chain_id, genesis_hash FROM chain_identity WHERE id = 1 FOR UPDATE").getResultList();
+        List<Object[]> rows = em.createNativeQuery("SELECT chain_id, genesis_hash, withdrawn_for FROM chain_identity"
+                + " WHERE id = 1 FOR UPDATE").getResultList();
         if (rows.isEmpty()) {
             em.createNativeQuery("INSERT INTO chain_identity (id, chain_id, genesis_hash, recorded_at)"
                     + " VALUES (1, ?1, ?2, ?3)").setParameter(1, chainId).setParameter(2, genesis)
@@ -115,12 +118,26 @@ public class ChainIdentity implements HealthCheck {
         }
         long recordedId = ((Number) rows.get(0)[0]).longValue();
         String recordedGenesis = (String) rows.get(0)[1];
+        boolean withdrawn = rows.get(0)[2] != null;
         if (recordedId == chainId && recordedGenesis.equalsIgnoreCase(genesis)) {
+            if (withdrawn) {
+                // The node serves this installation's chain again (it had been pointed elsewhere).
+                int announced = announceAnchored();
+                setWithdrawnFor(null);
+                LOG.warnf("back on the recorded chain: %d anchors announced again", announced);
+            }
             return null;
         }
         if (chainId == config.chainId() && config.adoptChain().filter(genesis::equalsIgnoreCase).isPresent()) {
-            moveTo(recordedGenesis, chainId, genesis);
+            moveTo(recordedGenesis, withdrawn, chainId, genesis);
             return null;
+        }
+        if (!withdrawn) {
+            // Nothing may stay announced as anchored while the node's chain lacks it: records go PENDING.
+            int count = withdrawAnchored();
+            setWithdrawnFor(genesis);
+            LOG.warnf("the node serves another chain: %d announced anchors withdrawn until it is adopted or the"
+                    + " recorded chain is back", count);
         }
         return "the Ethereum node serves chain " + chainId + " with genesis " + genesis + ", but this installation's"
                 + " anchors and consents were written to chain " + recordedId + " with genesis " + recordedGenesis
@@ -157,12 +174,12 @@ public class ChainIdentity implements HealthCheck {
         }
         Adoption adoption = QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery(
-                    "SELECT chain_id, genesis_hash FROM chain_identity WHERE id = 1 FOR UPDATE").getResultList();
+            List<Object[]> rows = em.createNativeQuery("SELECT chain_id, genesis_hash, withdrawn_for FROM"
+                    + " chain_identity WHERE id = 1 FOR UPDATE").getResultList();
             if (rows.isEmpty() || ((String) rows.get(0)[1]).equalsIgnoreCase(genesis)) {
                 return null;
             }
-            return moveTo((String) rows.get(0)[1], chainId, genesis);
+            return moveTo((String) rows.get(0)[1], rows.get(0)[2] != null, chainId, genesis);
         });
         if (adoption == null) {
             throw DomainException.conflict("This installation already writes to the chain with genesis " + genesis
@@ -179,18 +196,48 @@ public class ChainIdentity implements HealthCheck {
      * the old chain's transactions archived in {@code chain_tx_replaced}, the writer's nonce taken from
      * the new chain, and every relayed chain command pending again (they keep their order).
      */
-    private Adoption moveTo(String oldGenesis, long chainId, String genesis) {
-        Instant now = Instant.now();
-        List<MerkleBatch> announced = em.createQuery("FROM MerkleBatch WHERE status = :s", MerkleBatch.class)
-                .setParameter("s", MerkleBatch.ANCHORED).getResultList();
+    /** Announces BatchAnchorWithdrawn for every ANCHORED batch; how many. */
+    private int withdrawAnchored() {
+        List<MerkleBatch> announced = anchoredBatches();
         for (MerkleBatch batch : announced) {
-            List<UUID> recordIds = new ArrayList<>();
-            for (Object[] row : leaves.leavesOf(batch.batchId)) {
-                recordIds.add(Ids.uuid((byte[]) row[0]));
-            }
             outbox.append(new BatchAnchorWithdrawn(batch.batchId, batch.merkleRoot, batch.transactionHash,
-                    batch.blockNumber == null ? 0 : batch.blockNumber, recordIds));
+                    batch.blockNumber == null ? 0 : batch.blockNumber, recordIdsOf(batch)));
         }
+        return announced.size();
+    }
+
+    /** Announces BatchAnchored again for every ANCHORED batch (after a withdrawal that no longer holds). */
+    private int announceAnchored() {
+        List<MerkleBatch> announced = anchoredBatches();
+        for (MerkleBatch batch : announced) {
+            outbox.append(new BatchAnchored(batch.batchId, batch.merkleRoot, batch.leafCount, batch.transactionHash,
+                    batch.blockNumber == null ? 0 : batch.blockNumber, batch.anchoredAt, recordIdsOf(batch)));
+        }
+        return announced.size();
+    }
+
+    private List<MerkleBatch> anchoredBatches() {
+        return em.createQuery("FROM MerkleBatch WHERE status = :s", MerkleBatch.class)
+                .setParameter("s", MerkleBatch.ANCHORED).getResultList();
+    }
+
+    private List<UUID> recordIdsOf(MerkleBatch batch) {
+        List<UUID> recordIds = new ArrayList<>();
+        for (Object[] row : leaves.leavesOf(batch.batchId)) {
+            recordIds.add(Ids.uuid((byte[]) row[0]));
+        }
+        return recordIds;
+    }
+
+    private void setWithdrawnFor(String genesis) {
+        em.createNativeQuery("UPDATE chain_identity SET withdrawn_for = ?1 WHERE id = 1").setParameter(1, genesis)
+                .executeUpdate();
+    }
+
+    private Adoption moveTo(String oldGenesis, boolean alreadyWithdrawn, long chainId, String genesis) {
+        Instant now = Instant.now();
+        // Withdrawn already when the other chain was first seen; else now, in this transaction.
+        int anchored = alreadyWithdrawn ? anchoredBatches().size() : withdrawAnchored();
         int retired = em.createNativeQuery("UPDATE anchor_batch SET status = ?1, failure = ?2"
                         + " WHERE status IN ('SUBMITTED', 'MINED', 'ANCHORED')")
                 .setParameter(1, MerkleBatch.REPLACED)
@@ -210,13 +257,13 @@ public class ChainIdentity implements HealthCheck {
                 .setParameter(1, chain.pendingNonce()).setParameter(2, chain.writerAddress()).executeUpdate();
         int commands = em.createNativeQuery("UPDATE chain_command SET status = 'PENDING', chain_tx_id = NULL,"
                 + " updated_at = ?1 WHERE status IN ('SUBMITTED', 'DONE')").setParameter(1, now).executeUpdate();
-        em.createNativeQuery("UPDATE chain_identity SET chain_id = ?1, genesis_hash = ?2, recorded_at = ?3"
-                + " WHERE id = 1").setParameter(1, chainId).setParameter(2, genesis.toLowerCase(Locale.ROOT))
-                .setParameter(3, now).executeUpdate();
+        em.createNativeQuery("UPDATE chain_identity SET chain_id = ?1, genesis_hash = ?2, recorded_at = ?3,"
+                + " withdrawn_for = NULL WHERE id = 1").setParameter(1, chainId)
+                .setParameter(2, genesis.toLowerCase(Locale.ROOT)).setParameter(3, now).executeUpdate();
         LOG.warnf("adopted chain %d with genesis %s in place of genesis %s: %d anchors withdrawn, %d batches"
                 + " retired, %d leaves to anchor again, %d transactions archived, %d chain commands to send again",
-                chainId, genesis, oldGenesis, announced.size(), retired, requeued, archived, commands);
-        return new Adoption(chainId, genesis, oldGenesis, announced.size(), retired, requeued, archived, commands);
+                chainId, genesis, oldGenesis, anchored, retired, requeued, archived, commands);
+        return new Adoption(chainId, genesis, oldGenesis, anchored, retired, requeued, archived, commands);
     }
 
     @Override
