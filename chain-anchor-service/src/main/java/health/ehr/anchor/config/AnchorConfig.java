@@ -1,7 +1,6 @@
 package health.ehr.anchor.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -28,7 +27,6 @@ public interface AnchorConfig {
     Duration batchMaxAge();
 
     /** How often the batch closer looks for a batch to close. */
-    @WithDefault("100ms")
     Duration batchPollInterval();
 
     /**
@@ -67,11 +65,9 @@ public interface AnchorConfig {
     }
 
     /** How often pending transactions are broadcast, their receipts fetched and their depth checked. */
-    @WithDefault("100ms")
     Duration txPollInterval();
 
     /** How often the chain's head is read, to learn its block rhythm ({@link health.ehr.anchor.service.BlockClock}). */
-    @WithDefault("100ms")
     Duration headPollInterval();
 
     /**
@@ -79,34 +75,27 @@ public interface AnchorConfig {
      * long before the last block that its age allows, so that its anchor is in that block rather than
      * in the next one (0: close at the max age only).
      */
-    @WithDefault("300ms")
     Duration batchSubmitLead();
 
     /** A sent transaction not mined after this long is re-signed with the same nonce and higher fees. */
-    @WithDefault("30s")
     Duration resubmitAfter();
 
     /** How much a resubmission raises both EIP-1559 fees, in percent (nodes require at least 10). */
-    @WithDefault("25")
     int feeBumpPercent();
 
     /** Upper bound of {@code maxFeePerGas} in wei; fee bumping stops there. Empty: no bound. */
     Optional<Long> maxFeePerGasWei();
 
     /** Gas limit of a transaction = the node's estimate times this factor (room for state changes). */
-    @WithDefault("1.3")
     double gasLimitMargin();
 
     /** Timeout of each JSON-RPC call of the writer and the REST API. */
-    @WithDefault("10s")
     Duration rpcTimeout();
 
     /** Timeout of the readiness check's {@code eth_blockNumber}. */
-    @WithDefault("2s")
     Duration readinessTimeout();
 
     /** How often the chain command relay looks for commands to submit. */
-    @WithDefault("200ms")
     Duration commandPollInterval();
 
     /**
