@@ -1,6 +1,8 @@
 package health.ehr.anchor;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -14,14 +16,17 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "anchor_batch")
 public class MerkleBatch {
 
-    /** The anchor transaction is signed and persisted, not yet mined (or dropped by a reorg). */
-    public static final String SUBMITTED = "SUBMITTED";
-    /** Mined, waiting for the confirmation depth. */
-    public static final String MINED = "MINED";
-    /** Mined and past the confirmation depth: final, proofs can be trusted. */
-    public static final String ANCHORED = "ANCHORED";
-    /** Its chain was replaced and the operator adopted another: its leaves are in newer batches. */
-    public static final String REPLACED = "REPLACED";
+    /** Where a batch's anchor stands; stored by name. */
+    public enum Status {
+        /** The anchor transaction is signed and persisted, not yet mined (or dropped by a reorg). */
+        SUBMITTED,
+        /** Mined, waiting for the confirmation depth (or withdrawn by a deeper reorg). */
+        MINED,
+        /** Past the confirmation depth: proofs can be checked on chain; final once {@code finalizedAt} is set. */
+        ANCHORED,
+        /** Its chain was replaced and the operator adopted another: its leaves are in newer batches. */
+        REPLACED
+    }
 
     @Id
     @JdbcTypeCode(SqlTypes.BINARY)
@@ -34,8 +39,9 @@ public class MerkleBatch {
     @Column(name = "leaf_count")
     public int leafCount;
 
+    @Enumerated(EnumType.STRING)
     @Column(name = "status")
-    public String status;
+    public Status status;
 
     @Column(name = "transaction_hash")
     public String transactionHash;

@@ -87,7 +87,7 @@ public class AnchorQueries {
         }
         MerkleBatch batch = leaf.batchId == null ? null : batches.findById(leaf.batchId);
         List<ProofStep> proof = batch == null ? null : proofOf(leaf, batch);
-        boolean anchored = batch != null && MerkleBatch.ANCHORED.equals(batch.status);
+        boolean anchored = batch != null && batch.status == MerkleBatch.Status.ANCHORED;
         return new AnchorViews.Proof(recordId, anchored ? "ANCHORED" : "PENDING", leaf.leaf,
                 batch == null ? null : batch.merkleRoot, proof,
                 batch == null ? null : batch.batchId, chain.chainId(), chain.anchorRegistry(),
@@ -167,7 +167,7 @@ public class AnchorQueries {
 
     static AnchorViews.Batch view(MerkleBatch b) {
         return new AnchorViews.Batch(b.batchId, b.merkleRoot, b.leafCount, b.transactionHash, b.blockNumber,
-                b.gasUsed, b.status, b.createdAt, b.anchoredAt,
-                MerkleBatch.ANCHORED.equals(b.status) && b.finalizedAt != null);
+                b.gasUsed, b.status.name(), b.createdAt, b.anchoredAt,
+                b.status == MerkleBatch.Status.ANCHORED && b.finalizedAt != null);
     }
 }

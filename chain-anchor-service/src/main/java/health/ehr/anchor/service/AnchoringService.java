@@ -168,7 +168,7 @@ public class AnchoringService implements TransactionOutcomes {
             batch.batchId = UUID.randomUUID();
             batch.merkleRoot = MerkleTree.toHex(root);
             batch.leafCount = tree.leafCount();
-            batch.status = MerkleBatch.SUBMITTED;
+            batch.status = MerkleBatch.Status.SUBMITTED;
             batch.createdAt = Instant.now();
             batches.persist(batch);
             batches.flush();
@@ -212,7 +212,7 @@ public class AnchoringService implements TransactionOutcomes {
     @Override
     public void mined(ChainTransaction tx) {
         MerkleBatch batch = batchOf(tx);
-        batch.status = MerkleBatch.MINED;
+        batch.status = MerkleBatch.Status.MINED;
         batch.transactionHash = tx.minedHash;
         batch.blockNumber = tx.blockNumber;
         batch.gasUsed = tx.gasUsed;
@@ -221,7 +221,7 @@ public class AnchoringService implements TransactionOutcomes {
     @Override
     public void reorged(ChainTransaction tx) {
         MerkleBatch batch = batchOf(tx);
-        batch.status = MerkleBatch.SUBMITTED;
+        batch.status = MerkleBatch.Status.SUBMITTED;
         batch.reorgCount++;
         batch.blockNumber = null;
         batch.gasUsed = null;
@@ -233,7 +233,7 @@ public class AnchoringService implements TransactionOutcomes {
     @Override
     public void confirmed(ChainTransaction tx, Instant blockTime) {
         MerkleBatch batch = batchOf(tx);
-        batch.status = MerkleBatch.ANCHORED;
+        batch.status = MerkleBatch.Status.ANCHORED;
         batch.transactionHash = tx.minedHash;
         batch.blockNumber = tx.blockNumber;
         batch.gasUsed = tx.gasUsed;
@@ -261,12 +261,12 @@ public class AnchoringService implements TransactionOutcomes {
     @Override
     public void withdrawn(ChainTransaction tx) {
         MerkleBatch batch = batchOf(tx);
-        if (!MerkleBatch.ANCHORED.equals(batch.status)) {
+        if (batch.status != MerkleBatch.Status.ANCHORED) {
             return;
         }
         String withdrawnHash = batch.transactionHash;
         long withdrawnBlock = batch.blockNumber == null ? 0 : batch.blockNumber;
-        batch.status = MerkleBatch.MINED;
+        batch.status = MerkleBatch.Status.MINED;
         batch.anchoredAt = null;
         batch.finalizedAt = null;
         batch.withdrawals++;
@@ -279,7 +279,7 @@ public class AnchoringService implements TransactionOutcomes {
     @Override
     public void finalized(ChainTransaction tx) {
         MerkleBatch batch = batchOf(tx);
-        if (MerkleBatch.ANCHORED.equals(batch.status)) {
+        if (batch.status == MerkleBatch.Status.ANCHORED) {
             batch.finalizedAt = tx.finalizedAt;
         }
     }
@@ -316,7 +316,7 @@ public class AnchoringService implements TransactionOutcomes {
                 chain.anchorRegistry(), data);
         batch.chainTxId = again.txId;
         batch.transactionHash = again.txHash;
-        batch.status = MerkleBatch.SUBMITTED;
+        batch.status = MerkleBatch.Status.SUBMITTED;
         batch.blockNumber = null;
         batch.gasUsed = null;
         LOG.warnf("batch %s: anchor tx %s failed (%s); sent again as %s", batch.batchId, tx.txHash, reason,

@@ -218,7 +218,7 @@ public class ChainIdentity implements HealthCheck {
 
     private List<MerkleBatch> anchoredBatches() {
         return em.createQuery("FROM MerkleBatch WHERE status = :s", MerkleBatch.class)
-                .setParameter("s", MerkleBatch.ANCHORED).getResultList();
+                .setParameter("s", MerkleBatch.Status.ANCHORED).getResultList();
     }
 
     private List<UUID> recordIdsOf(MerkleBatch batch) {
@@ -240,11 +240,11 @@ public class ChainIdentity implements HealthCheck {
         int anchored = alreadyWithdrawn ? anchoredBatches().size() : withdrawAnchored();
         int retired = em.createNativeQuery("UPDATE anchor_batch SET status = ?1, failure = ?2"
                         + " WHERE status IN ('SUBMITTED', 'MINED', 'ANCHORED')")
-                .setParameter(1, MerkleBatch.REPLACED)
+                .setParameter(1, MerkleBatch.Status.REPLACED.name())
                 .setParameter(2, "its chain (genesis " + oldGenesis + ") was replaced; its leaves are anchored anew")
                 .executeUpdate();
         int requeued = em.createNativeQuery("UPDATE anchor_leaf SET batch_id = NULL WHERE batch_id IN"
-                + " (SELECT batch_id FROM anchor_batch WHERE status = ?1)").setParameter(1, MerkleBatch.REPLACED)
+                + " (SELECT batch_id FROM anchor_batch WHERE status = ?1)").setParameter(1, MerkleBatch.Status.REPLACED.name())
                 .executeUpdate();
         int archived = em.createNativeQuery("INSERT INTO chain_tx_replaced (tx_id, genesis_hash, replaced_at,"
                         + " from_address, nonce, purpose, subject_id, tx_hash, status, block_number, block_hash)"

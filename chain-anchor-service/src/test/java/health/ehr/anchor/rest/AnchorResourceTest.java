@@ -323,7 +323,7 @@ class AnchorResourceTest {
         b.batchId = UUID.randomUUID();
         b.merkleRoot = hex(new byte[] {(byte) 0xaa}) + "00".repeat(31);
         b.leafCount = 3;
-        b.status = MerkleBatch.ANCHORED;
+        b.status = MerkleBatch.Status.ANCHORED;
         b.transactionHash = "0x" + "12".repeat(32);
         b.blockNumber = 7L;
         b.gasUsed = 48890L;

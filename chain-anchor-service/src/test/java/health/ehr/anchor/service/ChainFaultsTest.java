@@ -73,7 +73,7 @@ class ChainFaultsTest {
             UUID recordId = publishRecord(bus);
             ChainTransaction mined = awaitTransaction(recordId, ChainTransaction.MINED);
             MerkleBatch before = batch(mined.subjectId);
-            assertEquals(MerkleBatch.MINED, before.status);
+            assertEquals(MerkleBatch.Status.MINED, before.status);
 
             // Mining off, then drop the anchor's block (and one on top of it): the anchor is gone.
             anvil.rpc("evm_setAutomine", false);
@@ -89,7 +89,7 @@ class ChainFaultsTest {
             assertEquals(1, events.size(), "announced once, after the re-anchor");
             BatchAnchored event = events.get(0);
             MerkleBatch after = batch(mined.subjectId);
-            assertEquals(MerkleBatch.ANCHORED, after.status);
+            assertEquals(MerkleBatch.Status.ANCHORED, after.status);
             assertTrue(after.reorgCount >= 1);
             assertEquals(before.merkleRoot, event.merkleRoot(), "same root, same proofs");
             assertEquals(BigInteger.valueOf(event.blockNumber()),
