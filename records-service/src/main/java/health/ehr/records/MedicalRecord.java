@@ -1,6 +1,8 @@
 package health.ehr.records;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -48,8 +50,9 @@ public class MedicalRecord {
     @Column(name = "sha256")
     public String sha256;
 
+    @Enumerated(EnumType.STRING)
     @Column(name = "anchor_status")
-    public String anchorStatus;
+    public AnchorStatus anchorStatus;
 
     /** The record's streaming-AEAD keyset, wrapped by key-encryption key {@link #kekId}; null once erased. */
     @Column(name = "wrapped_key")

@@ -6,6 +6,7 @@ import health.ehr.events.EventType;
 import health.ehr.events.Ids;
 import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.events.anchor.BatchAnchored;
+import health.ehr.records.AnchorStatus;
 import health.ehr.support.messaging.EventHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -32,10 +33,10 @@ public class AnchoredBatches implements EventHandler {
 
     static final int CHUNK = 500;
     private static final String IDS = " AND record_id IN (" + String.join(",", Collections.nCopies(CHUNK, "?")) + ")";
-    private static final String ANCHOR = "UPDATE record SET anchor_status = 'ANCHORED' WHERE anchor_status = 'PENDING'"
-            + IDS;
-    private static final String WITHDRAW = "UPDATE record SET anchor_status = 'PENDING'"
-            + " WHERE anchor_status = 'ANCHORED'" + IDS;
+    private static final String ANCHOR = "UPDATE record SET anchor_status = '" + AnchorStatus.ANCHORED
+            + "' WHERE anchor_status = '" + AnchorStatus.PENDING + "'" + IDS;
+    private static final String WITHDRAW = "UPDATE record SET anchor_status = '" + AnchorStatus.PENDING
+            + "' WHERE anchor_status = '" + AnchorStatus.ANCHORED + "'" + IDS;
 
     private final DataSource dataSource;
 

@@ -89,7 +89,7 @@ public class MedicalRecordRepository implements PanacheRepositoryBase<MedicalRec
             insert.setString(8, record.fileName);
             insert.setLong(9, record.size);
             insert.setString(10, record.sha256);
-            insert.setString(11, record.anchorStatus);
+            insert.setString(11, record.anchorStatus.name());
             insert.setBytes(12, record.wrappedKey);
             insert.setString(13, record.kekId);
             // As Hibernate binds an Instant to MySQL: a DATETIME in UTC, whatever the JVM's zone.

@@ -19,7 +19,7 @@ public final class RecordViews {
 
         public static RecordView of(MedicalRecord r) {
             return new RecordView(r.recordId, r.patientId, r.authorId, r.category, r.title, r.description,
-                    r.contentType, r.size, r.sha256, r.createdAt, r.anchorStatus);
+                    r.contentType, r.size, r.sha256, r.createdAt, r.anchorStatus.name());
         }
     }
 

@@ -1,6 +1,7 @@
 package health.ehr.records.service;
 
 import health.ehr.events.records.RecordErased;
+import health.ehr.records.AnchorStatus;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.repository.MedicalRecordRepository;
 import health.ehr.support.messaging.OutboxWriter;
@@ -41,8 +42,8 @@ public class RecordErasure {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             // Conditional update: of two concurrent erasures exactly one shreds and announces it.
             int shredded = records.update("wrappedKey = null, kekId = null, title = '[erased]', description = null,"
-                    + " fileName = 'erased', anchorStatus = 'ERASED', erasedAt = ?1"
-                    + " WHERE recordId = ?2 AND erasedAt IS NULL", now, recordId);
+                    + " fileName = 'erased', anchorStatus = ?3, erasedAt = ?1"
+                    + " WHERE recordId = ?2 AND erasedAt IS NULL", now, recordId, AnchorStatus.ERASED);
             if (shredded == 1) {
                 outbox.append(new RecordErased(r.recordId, r.patientId, now));
             }

@@ -2,6 +2,7 @@ package health.ehr.records.service;
 
 import health.ehr.events.Ids;
 import health.ehr.events.records.RecordStored;
+import health.ehr.records.AnchorStatus;
 import health.ehr.records.MedicalRecord;
 import health.ehr.records.RecordCategory;
 import health.ehr.records.client.ObjectStore;
@@ -128,7 +129,7 @@ public class RecordUpload {
         record.fileName = stored.fileName();
         record.size = stored.content().size();
         record.sha256 = stored.content().sha256();
-        record.anchorStatus = "PENDING";
+        record.anchorStatus = AnchorStatus.PENDING;
         record.wrappedKey = stored.content().key().wrapped();
         record.kekId = stored.content().key().kekId();
         record.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
