@@ -101,6 +101,21 @@ final class Api {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The patient asks for a 30-day consent to LAB_RESULT records for {@code granteeId} (202), and the
+     * consent is polled until ACTIVE: signed, on chain and past the confirmation depth.
+     */
+    static JsonNode grantAndAwaitActive(String patientToken, String granteeId, Duration limit) throws Exception {
+        HttpResponse<String> requested = send("POST", "/api/consents", patientToken,
+                "{\"granteeId\":\"" + granteeId + "\",\"scope\":{\"categories\":[\"LAB_RESULT\"]},"
+                        + "\"purpose\":\"treatment\",\"expiresAt\":\""
+                        + java.time.Instant.now().plus(30, java.time.temporal.ChronoUnit.DAYS) + "\"}");
+        assertEquals(202, requested.statusCode(), requested.body());
+        String consentId = JSON.readTree(requested.body()).get("consentId").asText();
+        return await("/api/consents/" + consentId, patientToken, c -> "ACTIVE".equals(c.path("status").asText()),
+                limit);
+    }
+
     /** Polls a JSON resource until {@code done} holds. */
     static JsonNode await(String path, String token, Predicate<JsonNode> done, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();

@@ -11,7 +11,6 @@ import health.ehr.support.testing.LocalStack;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class ChainReorgIT {
         String proofPath = "/api/records/" + recordId + "/proof";
 
         Instant asked = Instant.now();
-        JsonNode consent = grantAndAwaitActive(patient.token(), doctor.id().toString());
+        JsonNode consent = Api.grantAndAwaitActive(patient.token(), doctor.id().toString(), CHAIN);
         Duration grantBefore = Duration.between(asked, Instant.now());
         String consentPath = "/api/consents/" + consent.get("consentId").asText();
         JsonNode proof = Api.await(proofPath, patient.token(), p -> "ANCHORED".equals(p.path("status").asText()),
@@ -79,7 +78,7 @@ class ChainReorgIT {
         // A consent granted after the reorg becomes ACTIVE about as fast as before it.
         LocalStack.Party second = LocalStack.registerPractitioner("reorg-second");
         asked = Instant.now();
-        grantAndAwaitActive(patient.token(), second.id().toString());
+        Api.grantAndAwaitActive(patient.token(), second.id().toString(), CHAIN);
         Duration grantAfter = Duration.between(asked, Instant.now());
         System.out.printf("ChainReorgIT: a grant took %d ms to ACTIVE before the reorg, %d ms after it%n",
                 grantBefore.toMillis(), grantAfter.toMillis());
@@ -167,13 +166,4 @@ class ChainReorgIT {
         return Instant.now();
     }
 
-    private static JsonNode grantAndAwaitActive(String patient, String granteeId) throws Exception {
-        HttpResponse<String> requested = Api.send("POST", "/api/consents", patient,
-                "{\"granteeId\":\"" + granteeId + "\",\"scope\":{\"categories\":[\"LAB_RESULT\"]},"
-                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS)
-                        + "\"}");
-        assertEquals(202, requested.statusCode(), requested.body());
-        String consentId = JSON.readTree(requested.body()).get("consentId").asText();
-        return Api.await("/api/consents/" + consentId, patient, c -> "ACTIVE".equals(c.path("status").asText()), CHAIN);
-    }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -45,14 +44,8 @@ class ChainResetIT {
         String recordId = JSON.readTree(uploaded.body()).get("recordId").asText();
         String contentPath = "/api/records/" + recordId + "/content";
         String proofPath = "/api/records/" + recordId + "/proof";
-        HttpResponse<String> requested = Api.send("POST", "/api/consents", patient.token(),
-                "{\"granteeId\":\"" + doctor.id() + "\",\"scope\":{\"categories\":[\"LAB_RESULT\"]},"
-                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS)
-                        + "\"}");
-        assertEquals(202, requested.statusCode(), requested.body());
-        String consentPath = "/api/consents/" + JSON.readTree(requested.body()).get("consentId").asText();
-        JsonNode before = Api.await(consentPath, patient.token(), c -> "ACTIVE".equals(c.path("status").asText()),
-                Duration.ofSeconds(90));
+        JsonNode before = Api.grantAndAwaitActive(patient.token(), doctor.id().toString(), Duration.ofSeconds(90));
+        String consentPath = "/api/consents/" + before.get("consentId").asText();
         JsonNode anchoredBefore = Api.await(proofPath, patient.token(),
                 p -> "ANCHORED".equals(p.path("status").asText()), Duration.ofSeconds(90));
         Api.awaitStatus(contentPath, doctor.token(), 200, Duration.ofSeconds(20));

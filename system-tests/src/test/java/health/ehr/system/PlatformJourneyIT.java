@@ -84,7 +84,7 @@ class PlatformJourneyIT {
 
         // The practitioner is refused; the patient grants; ACTIVE, and the chain says so.
         assertEquals(403, Api.get(contentPath, doctor).statusCode(), "no consent yet");
-        JsonNode doctorConsent = grantAndAwaitActive(patient, doctorId);
+        JsonNode doctorConsent = Api.grantAndAwaitActive(patient, doctorId, CHAIN);
         String registry = assertGrantedOnChain(doctorConsent, patientChainId);
 
         // The practitioner reads byte for byte.
@@ -93,7 +93,7 @@ class PlatformJourneyIT {
 
         // The clinic reads with its own consent (client-credentials token).
         assertEquals(403, Api.get(contentPath, clinic).statusCode(), "the practitioner's consent is not the clinic's");
-        JsonNode clinicConsent = grantAndAwaitActive(patient, clinicId);
+        JsonNode clinicConsent = Api.grantAndAwaitActive(patient, clinicId, CHAIN);
         assertGrantedOnChain(clinicConsent, patientChainId);
         assertArrayEquals(content, Api.awaitStatus(contentPath, clinic, 200, Duration.ofSeconds(20)).body(),
                 "the clinic reads byte for byte");
@@ -145,16 +145,6 @@ class PlatformJourneyIT {
         JsonNode kept = Api.getJson("/api/records/" + recordId + "/proof", patient);
         assertEquals("ANCHORED", kept.get("status").asText());
         assertEquals(proof.get("merkleRoot").asText(), kept.get("merkleRoot").asText());
-    }
-
-    private static JsonNode grantAndAwaitActive(String patient, String granteeId) throws Exception {
-        HttpResponse<String> requested = Api.send("POST", "/api/consents", patient,
-                "{\"granteeId\":\"" + granteeId + "\",\"scope\":{\"categories\":[\"LAB_RESULT\"]},"
-                        + "\"purpose\":\"treatment\",\"expiresAt\":\"" + Instant.now().plus(30, ChronoUnit.DAYS)
-                        + "\"}");
-        assertEquals(202, requested.statusCode(), requested.body());
-        String consentId = JSON.readTree(requested.body()).get("consentId").asText();
-        return Api.await("/api/consents/" + consentId, patient, c -> "ACTIVE".equals(c.path("status").asText()), CHAIN);
     }
 
     /**
