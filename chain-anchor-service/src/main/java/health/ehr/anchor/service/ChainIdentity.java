@@ -244,8 +244,8 @@ public class ChainIdentity implements HealthCheck {
                 .setParameter(2, "its chain (genesis " + oldGenesis + ") was replaced; its leaves are anchored anew")
                 .executeUpdate();
         int requeued = em.createNativeQuery("UPDATE anchor_leaf SET batch_id = NULL WHERE batch_id IN"
-                + " (SELECT batch_id FROM anchor_batch WHERE status = ?1)").setParameter(1, MerkleBatch.Status.REPLACED.name())
-                .executeUpdate();
+                + " (SELECT batch_id FROM anchor_batch WHERE status = ?1)")
+                .setParameter(1, MerkleBatch.Status.REPLACED.name()).executeUpdate();
         int archived = em.createNativeQuery("INSERT INTO chain_tx_replaced (tx_id, genesis_hash, replaced_at,"
                         + " from_address, nonce, purpose, subject_id, tx_hash, status, block_number, block_hash)"
                         + " SELECT tx_id, ?1, ?2, from_address, nonce, purpose, subject_id,"

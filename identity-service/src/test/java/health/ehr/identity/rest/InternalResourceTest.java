@@ -23,7 +23,8 @@ class InternalResourceTest {
         String patientId = register("signing");
         String practitionerId = registerPractitioner();
         String scopeHash = "0x" + "ab".repeat(32);
-        String consentService = LocalStack.clientToken("consent-service", LocalStack.localServiceSecret("consent-service"));
+        String consentService = LocalStack.clientToken("consent-service",
+                LocalStack.localServiceSecret("consent-service"));
 
         Response signed = given().auth().oauth2(consentService).contentType(ContentType.JSON)
                 .body(Map.of("kind", "GRANT", "patientId", patientId, "granteeId", practitionerId,

@@ -57,8 +57,8 @@ public class ObjectStore {
     private volatile boolean bucketChecked;
 
     public ObjectStore(RecordsConfig config) {
-        this.s3 = new S3(MinioAsyncClient.builder().endpoint(config.s3Endpoint()).httpClient(S3Http.client().newBuilder()
-                .addInterceptor(ReadAhead::untimedObjectGets).build())
+        this.s3 = new S3(MinioAsyncClient.builder().endpoint(config.s3Endpoint())
+                .httpClient(S3Http.client().newBuilder().addInterceptor(ReadAhead::untimedObjectGets).build())
                 .credentials(config.s3AccessKey(), config.s3SecretKey()).region("us-east-1").build(),
                 config.s3Checksum() == RecordsConfig.S3Checksum.CRC32C);
         this.bucket = config.bucket();
@@ -88,7 +88,8 @@ public class ObjectStore {
             return Optional.of(ReadAhead.of(
                     s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()).get(), S3Http.TIMEOUT));
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ErrorResponseException error && "NoSuchKey".equals(error.errorResponse().code())) {
+            if (e.getCause() instanceof ErrorResponseException error
+                    && "NoSuchKey".equals(error.errorResponse().code())) {
                 return Optional.empty();
             }
             throw unwrap(e);
@@ -310,8 +311,8 @@ public class ObjectStore {
         }
 
         @Override
-        protected okhttp3.Request createRequest(okhttp3.HttpUrl url, io.minio.http.Method method, okhttp3.Headers headers,
-                Object body, int length, io.minio.credentials.Credentials creds)
+        protected okhttp3.Request createRequest(okhttp3.HttpUrl url, io.minio.http.Method method,
+                okhttp3.Headers headers, Object body, int length, io.minio.credentials.Credentials creds)
                 throws io.minio.errors.InsufficientDataException, io.minio.errors.InternalException, IOException,
                 java.security.NoSuchAlgorithmException {
             if (method != io.minio.http.Method.PUT || !(body instanceof byte[] bytes) || creds == null

@@ -126,7 +126,10 @@ public final class ReadAhead extends InputStream {
         }
     }
 
-    /** A free chunk buffer: a recycled one, a new one while fewer than DEPTH + 2 exist, else null after the stall timeout. */
+    /**
+     * A free chunk buffer: a recycled one, a new one while fewer than DEPTH + 2 exist, else null after
+     * the stall timeout.
+     */
     private byte[] nextBuffer() throws InterruptedException {
         byte[] bytes = empty.poll();
         if (bytes == null && allocated < DEPTH + 2) {

@@ -55,7 +55,8 @@ public final class ContentNames {
     /** An RFC 6266 Content-Disposition for {@code fileName}: an ASCII fallback plus UTF-8 {@code filename*}. */
     public static String disposition(String fileName) {
         String ascii = fileName.replaceAll("[^\\x20-\\x7e]", "_").replace("\\", "_");
-        String encoded = java.net.URLEncoder.encode(fileName, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        String encoded = java.net.URLEncoder.encode(fileName, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
         return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 }

@@ -230,20 +230,21 @@ class RecordsBenchmark {
                 rawGets.add(rawGet);
                 System.out.printf(Locale.ROOT, "round %d  raw S3 put 256 MiB          %8.1f MiB/s%s%n", round, rawPut,
                         cpuSince(c0, c1));
-                System.out.printf(Locale.ROOT, "round %d  upload 256 MiB via service  %8.1f MiB/s  ratio %.2f%s%n", round,
-                        upload, upload / rawPut, cpuSince(c1, c2));
+                System.out.printf(Locale.ROOT, "round %d  upload 256 MiB via service  %8.1f MiB/s  ratio %.2f%s%n",
+                        round, upload, upload / rawPut, cpuSince(c1, c2));
                 System.out.printf(Locale.ROOT, "round %d  raw S3 get 256 MiB          %8.1f MiB/s%s%n", round, rawGet,
                         cpuSince(c2, c3));
-                System.out.printf(Locale.ROOT, "round %d  download 256 MiB decrypted  %8.1f MiB/s  ratio %.2f%s%n", round,
-                        download, download / rawGet, cpuSince(c3, c4));
+                System.out.printf(Locale.ROOT, "round %d  download 256 MiB decrypted  %8.1f MiB/s  ratio %.2f%s%n",
+                        round, download, download / rawGet, cpuSince(c3, c4));
                 System.out.printf(Locale.ROOT, "round %d  relay ceiling 256 MiB       %8.1f MiB/s  ratio %.2f   cpu s: "
                         + "relay+reader %.2f  s3 %.2f  (%.0f %% of %d cores; "
                         + "at 100 %% at most %.0f MiB/s, ratio %.2f)%n",
                         round, ceiling, ceiling / rawGet, c6[0] - c5[0], c6[2] - c5[2],
                         100 * relayCpu / (CORES * relayNanos / 1e9), CORES, cpuBound, cpuBound / rawGet);
             }
-            System.out.printf(Locale.ROOT, "median ratio over %d rounds: upload %.2f of raw put, download %.2f of raw get%n",
-                    rounds, median(upRatios), median(downRatios));
+            System.out.printf(Locale.ROOT,
+                    "median ratio over %d rounds: upload %.2f of raw put, download %.2f of raw get%n", rounds,
+                    median(upRatios), median(downRatios));
             BenchFigure.of("records-service", "records.upload.256mib", "Upload 256 MiB through the service (-Xmx128m)")
                     .value(median(uploads), "MiB/s")
                     .baseline(median(rawPuts), "MiB/s", "MinIO-client put of the same bytes, same run")
@@ -273,8 +274,10 @@ class RecordsBenchmark {
             double gibRoundTrip = (System.nanoTime() - t0) / 1e9;
             assertEquals(1024 * MIB, bigRead);
             erase(records, patient, big);
-            System.out.printf(Locale.ROOT, "1 GiB upload + download     %8.1f s (completed with the heap above)%n", gibRoundTrip);
-            BenchFigure.of("records-service", "records.roundtrip.1gib", "1 GiB upload + download, service heap -Xmx128m")
+            System.out.printf(Locale.ROOT, "1 GiB upload + download     %8.1f s (completed with the heap above)%n",
+                    gibRoundTrip);
+            BenchFigure.of("records-service", "records.roundtrip.1gib",
+                            "1 GiB upload + download, service heap -Xmx128m")
                     .value(gibRoundTrip, "s")
                     .target("1 GiB upload + download with a 128 MiB heap succeeds", bigRead == 1024 * MIB).print();
         }
@@ -374,8 +377,9 @@ class RecordsBenchmark {
                 figure.atLeast(800, ">= 800 small (10 KiB) uploads/s through the gateway at concurrency 16");
             }
             figure.print();
-            System.out.printf(Locale.ROOT, "%-56s cpu ms per upload: client %.2f  service %.2f  s3 %.2f  gateway %.2f%n",
-                    "", (c1[0] - c0[0]) * 1000 / count, (c1[1] - c0[1]) * 1000 / count, (c1[2] - c0[2]) * 1000 / count,
+            System.out.printf(Locale.ROOT,
+                    "%-56s cpu ms per upload: client %.2f  service %.2f  s3 %.2f  gateway %.2f%n", "",
+                    (c1[0] - c0[0]) * 1000 / count, (c1[1] - c0[1]) * 1000 / count, (c1[2] - c0[2]) * 1000 / count,
                     (c1[3] - c0[3]) * 1000 / count);
         } finally {
             pool.shutdown();
@@ -668,7 +672,8 @@ class RecordsBenchmark {
     }
 
     private static void rawGet() throws Exception {
-        try (InputStream in = S3.getObject(io.minio.GetObjectArgs.builder().bucket("ehr-records").object("bench/raw").build())) {
+        try (InputStream in = S3.getObject(
+                io.minio.GetObjectArgs.builder().bucket("ehr-records").object("bench/raw").build())) {
             drain(in);
         }
     }

@@ -33,7 +33,8 @@ class AccessLogTamperTest {
         }
 
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "UPDATE access_log SET purpose = 'routine' WHERE seq = 2 AND patient_id = UNHEX(REPLACE(?1, '-', ''))")
+                        "UPDATE access_log SET purpose = 'routine' WHERE seq = 2"
+                                + " AND patient_id = UNHEX(REPLACE(?1, '-', ''))")
                 .setParameter(1, patient.id().toString()).executeUpdate());
 
         given().auth().oauth2(LocalStack.userToken(LocalStack.AUDITOR_EMAIL, LocalStack.AUDITOR_PASSWORD))

@@ -1,6 +1,5 @@
 package health.ehr.records.rest;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import health.ehr.support.testing.LocalStack;
@@ -27,7 +26,8 @@ class UploadLimitTest {
     void anOversizedUploadIs413() {
         LocalStack.Party patient = LocalStack.registerPatient();
 
-        RecordsResourceTest.upload(patient, patient.id().toString(), RecordsResourceTest.content(200_000, 14), "big.bin")
+        RecordsResourceTest.upload(patient, patient.id().toString(), RecordsResourceTest.content(200_000, 14),
+                        "big.bin")
                 .then().statusCode(413)
                 .contentType("application/problem+json")
                 .body("status", equalTo(413));
