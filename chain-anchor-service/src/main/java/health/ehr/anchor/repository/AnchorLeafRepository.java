@@ -149,6 +149,16 @@ public class AnchorLeafRepository implements PanacheRepositoryBase<AnchorLeaf, U
         return rows;
     }
 
+    /** The ids of a batch's leaves (records and sealed access-log heads), in leaf order. */
+    public List<UUID> recordIdsOf(UUID batchId) {
+        List<Object[]> rows = leavesOf(batchId);
+        List<UUID> ids = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            ids.add(uuid((byte[]) row[0]));
+        }
+        return ids;
+    }
+
     public static Instant instant(Object value) {
         if (value instanceof Instant i) {
             return i;

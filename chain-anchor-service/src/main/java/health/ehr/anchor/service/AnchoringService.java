@@ -271,7 +271,7 @@ public class AnchoringService implements TransactionOutcomes {
         batch.finalizedAt = null;
         batch.withdrawals++;
         outbox.append(new BatchAnchorWithdrawn(batch.batchId, batch.merkleRoot, withdrawnHash, withdrawnBlock,
-                recordIdsOf(batch)));
+                leaves.recordIdsOf(batch.batchId)));
         LOG.warnf("batch %s: anchor tx %s in block %d withdrawn by a reorg deeper than the confirmation depth",
                 batch.batchId, withdrawnHash, withdrawnBlock);
     }
@@ -282,15 +282,6 @@ public class AnchoringService implements TransactionOutcomes {
         if (batch.status == MerkleBatch.Status.ANCHORED) {
             batch.finalizedAt = tx.finalizedAt;
         }
-    }
-
-    private List<UUID> recordIdsOf(MerkleBatch batch) {
-        List<Object[]> rows = leaves.leavesOf(batch.batchId);
-        List<UUID> recordIds = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            recordIds.add(Ids.uuid((byte[]) row[0]));
-        }
-        return recordIds;
     }
 
     /**

@@ -5,7 +5,6 @@ import health.ehr.anchor.client.ChainClient;
 import health.ehr.anchor.config.AnchorConfig;
 import health.ehr.anchor.repository.AnchorLeafRepository;
 import health.ehr.contracts.ChainUnavailableException;
-import health.ehr.events.Ids;
 import health.ehr.events.anchor.BatchAnchorWithdrawn;
 import health.ehr.events.anchor.BatchAnchored;
 import health.ehr.support.messaging.OutboxWriter;
@@ -19,11 +18,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -201,7 +198,8 @@ public class ChainIdentity implements HealthCheck {
         List<MerkleBatch> announced = anchoredBatches();
         for (MerkleBatch batch : announced) {
             outbox.append(new BatchAnchorWithdrawn(batch.batchId, batch.merkleRoot, batch.transactionHash,
-                    batch.blockNumber == null ? 0 : batch.blockNumber, recordIdsOf(batch)));
+                    batch.blockNumber == null ? 0 : batch.blockNumber,
+                    leaves.recordIdsOf(batch.batchId)));
         }
         return announced.size();
     }
@@ -211,7 +209,8 @@ public class ChainIdentity implements HealthCheck {
         List<MerkleBatch> announced = anchoredBatches();
         for (MerkleBatch batch : announced) {
             outbox.append(new BatchAnchored(batch.batchId, batch.merkleRoot, batch.leafCount, batch.transactionHash,
-                    batch.blockNumber == null ? 0 : batch.blockNumber, batch.anchoredAt, recordIdsOf(batch)));
+                    batch.blockNumber == null ? 0 : batch.blockNumber, batch.anchoredAt,
+                    leaves.recordIdsOf(batch.batchId)));
         }
         return announced.size();
     }
@@ -219,14 +218,6 @@ public class ChainIdentity implements HealthCheck {
     private List<MerkleBatch> anchoredBatches() {
         return em.createQuery("FROM MerkleBatch WHERE status = :s", MerkleBatch.class)
                 .setParameter("s", MerkleBatch.Status.ANCHORED).getResultList();
-    }
-
-    private List<UUID> recordIdsOf(MerkleBatch batch) {
-        List<UUID> recordIds = new ArrayList<>();
-        for (Object[] row : leaves.leavesOf(batch.batchId)) {
-            recordIds.add(Ids.uuid((byte[]) row[0]));
-        }
-        return recordIds;
     }
 
     private void setWithdrawnFor(String genesis) {
