@@ -16,8 +16,9 @@ import org.web3j.crypto.StructuredDataEncoder;
 import org.web3j.utils.Numeric;
 
 /**
- * EIP-712 typed data of ConsentRegistry's {@code Grant} and {@code Revoke}: the JSON a wallet
- * shows and signs, its digest, and the 65-byte signature the contract takes.
+ * EIP-712 typed data of ConsentRegistry's {@code Grant} and {@code Revoke} (and of
+ * {@code GrantRemote} / {@code RevokeRemote}, for a grantee of another organisation): the JSON a
+ * wallet shows and signs, its digest, and the 65-byte signature the contract takes.
  *
  * <p>One instance per deployed ConsentRegistry (the domain is bound to the chain id and the
  * contract address). bytes32 values are exactly 32 bytes; the digests equal the contract's
@@ -38,6 +39,12 @@ public final class ConsentTypedData {
         {"expiresAt", "uint64"}, {"nonce", "uint256"}};
     private static final String[][] REVOKE_FIELDS = {
         {"patientId", "bytes32"}, {"granteeId", "bytes32"}, {"scopeHash", "bytes32"}, {"nonce", "uint256"}};
+    private static final String[][] GRANT_REMOTE_FIELDS = {
+        {"patientId", "bytes32"}, {"granteeOrganizationId", "bytes32"}, {"granteeId", "bytes32"},
+        {"scopeHash", "bytes32"}, {"expiresAt", "uint64"}, {"nonce", "uint256"}};
+    private static final String[][] REVOKE_REMOTE_FIELDS = {
+        {"patientId", "bytes32"}, {"granteeOrganizationId", "bytes32"}, {"granteeId", "bytes32"},
+        {"scopeHash", "bytes32"}, {"nonce", "uint256"}};
 
     private final long chainId;
     private final String verifyingContract;
@@ -76,6 +83,46 @@ public final class ConsentTypedData {
                 .put("scopeHash", bytes32(scopeHash, "scopeHash"))
                 .put("nonce", uint256(nonce));
         return typedData("Revoke", REVOKE_FIELDS, message);
+    }
+
+    /** The typed-data JSON of a grant to a party of another organisation ({@code GrantRemote}). */
+    public String grantRemoteJson(byte[] patientId, byte[] granteeOrganizationId, byte[] granteeId, byte[] scopeHash,
+            long expiresAt, BigInteger nonce) {
+        if (expiresAt <= 0) {
+            throw new IllegalArgumentException("expiresAt must be a positive unix time in seconds");
+        }
+        ObjectNode message = JSON.createObjectNode()
+                .put("patientId", bytes32(patientId, "patientId"))
+                .put("granteeOrganizationId", bytes32(granteeOrganizationId, "granteeOrganizationId"))
+                .put("granteeId", bytes32(granteeId, "granteeId"))
+                .put("scopeHash", bytes32(scopeHash, "scopeHash"))
+                .put("expiresAt", Long.toString(expiresAt))
+                .put("nonce", uint256(nonce));
+        return typedData("GrantRemote", GRANT_REMOTE_FIELDS, message);
+    }
+
+    /** The typed-data JSON of revoking a grant to a party of another organisation ({@code RevokeRemote}). */
+    public String revokeRemoteJson(byte[] patientId, byte[] granteeOrganizationId, byte[] granteeId,
+            byte[] scopeHash, BigInteger nonce) {
+        ObjectNode message = JSON.createObjectNode()
+                .put("patientId", bytes32(patientId, "patientId"))
+                .put("granteeOrganizationId", bytes32(granteeOrganizationId, "granteeOrganizationId"))
+                .put("granteeId", bytes32(granteeId, "granteeId"))
+                .put("scopeHash", bytes32(scopeHash, "scopeHash"))
+                .put("nonce", uint256(nonce));
+        return typedData("RevokeRemote", REVOKE_REMOTE_FIELDS, message);
+    }
+
+    /** The 32-byte digest the patient's controller signs for a remote grant. */
+    public byte[] grantRemoteDigest(byte[] patientId, byte[] granteeOrganizationId, byte[] granteeId,
+            byte[] scopeHash, long expiresAt, BigInteger nonce) {
+        return digest(grantRemoteJson(patientId, granteeOrganizationId, granteeId, scopeHash, expiresAt, nonce));
+    }
+
+    /** The 32-byte digest the patient's controller signs for a remote revocation. */
+    public byte[] revokeRemoteDigest(byte[] patientId, byte[] granteeOrganizationId, byte[] granteeId,
+            byte[] scopeHash, BigInteger nonce) {
+        return digest(revokeRemoteJson(patientId, granteeOrganizationId, granteeId, scopeHash, nonce));
     }
 
     /** The 32-byte digest the patient's controller signs for a grant. */

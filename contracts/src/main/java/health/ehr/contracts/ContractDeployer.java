@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.ehr.contracts.generated.AnchorRegistry;
 import health.ehr.contracts.generated.ConsentRegistry;
+import health.ehr.contracts.generated.OrganizationRegistry;
 import health.ehr.contracts.generated.PatientRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -24,21 +26,35 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.Contract;
 import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.ContractGasProvider;
+import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.tx.gas.StaticEIP1559GasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
 
 /**
  * Deploys PatientRegistry, ConsentRegistry and AnchorRegistry, gives the platform's chain writer
- * the roles it needs (REGISTRAR_ROLE, ANCHORER_ROLE) and writes the addresses to an env file and
- * a JSON twin. Idempotent: when the env file's contracts still have code on the same chain, it
- * changes nothing.
+ * the roles it needs (REGISTRAR_ROLE, ANCHORER_ROLE), makes sure the network's OrganizationRegistry
+ * exists and lists this installation, and writes the addresses to an env file and a JSON twin.
+ * Idempotent: when the env file's contracts still have code on the same chain and the installation
+ * is a member, it changes nothing.
  *
  * <p>Usage: {@code ContractDeployer OUTPUT_ENV_FILE} (or {@code contracts/scripts/deploy}), with
  * {@code EHR_CHAIN_RPC_URL}, {@code EHR_CHAIN_ID}, {@code EHR_CHAIN_DEPLOYER_KEY} and
  * {@code EHR_CHAIN_WRITER_ADDRESS} from the environment. The deployer keeps DEFAULT_ADMIN_ROLE
  * (to rotate the writer later); ConsentRegistry has no roles, as anyone may relay a signed consent.
+ *
+ * <p>OrganizationRegistry, once per network: the one at {@code EHR_ORGANIZATION_REGISTRY} when given
+ * (it must have code), else the one the env file names when it still has code, else a new one whose
+ * DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE the deployer holds. Unless already a member, the installation
+ * is admitted as {@code keccak256(EHR_ORGANIZATION_NAME)} (default {@code hospital-a}) with endpoint
+ * {@code EHR_ORGANIZATION_ENDPOINT}, its three registries and controller
+ * {@code EHR_ORGANIZATION_CONTROLLER} (default: the deployer). Signer and encryption key are
+ * placeholders (the controller's address, an empty key): exchange-service rotates them to its real
+ * keys on start. Admitting needs GOVERNOR_ROLE; on a network governed by someone else, governance
+ * admits the installation first and the deployer only records the ids.
  */
 public final class ContractDeployer {
 
@@ -57,57 +73,116 @@ public final class ContractDeployer {
     private final Settings settings;
     private final Consumer<String> log;
 
-    /** Where and as whom to deploy. */
-    public record Settings(String rpcUrl, long chainId, String deployerKey, String writerAddress) {
+    /** The local installation's organisation name when none is configured. */
+    static final String DEFAULT_ORGANIZATION_NAME = "hospital-a";
+    /** The local stack's exchange endpoint (through the gateway). */
+    static final String DEFAULT_ORGANIZATION_ENDPOINT = "http://localhost:8080/exchange/v1";
 
-        /** Reads the EHR_CHAIN_* variables, with the local stack's defaults. */
+    /**
+     * Where and as whom to deploy, and this installation's entry in OrganizationRegistry.
+     *
+     * @param organizationRegistry the network's registry to reuse, or null to reuse the env file's or deploy one
+     * @param organizationController the entry's controller, or null for the deployer's address
+     */
+    public record Settings(String rpcUrl, long chainId, String deployerKey, String writerAddress,
+            String organizationName, String organizationEndpoint, String organizationRegistry,
+            String organizationController) {
+
+        /** The chain settings alone; the organisation gets the local stack's defaults. */
+        public Settings(String rpcUrl, long chainId, String deployerKey, String writerAddress) {
+            this(rpcUrl, chainId, deployerKey, writerAddress, DEFAULT_ORGANIZATION_NAME,
+                    DEFAULT_ORGANIZATION_ENDPOINT, null, null);
+        }
+
+        /** Reads the EHR_CHAIN_* and EHR_ORGANIZATION_* variables, with the local stack's defaults. */
         public static Settings fromEnvironment(Map<String, String> env) {
             return new Settings(
                     env.getOrDefault("EHR_CHAIN_RPC_URL", "http://localhost:8545"),
                     Long.parseLong(env.getOrDefault("EHR_CHAIN_ID", "31337")),
                     env.getOrDefault("EHR_CHAIN_DEPLOYER_KEY", LOCAL_ONLY_DEPLOYER_KEY),
-                    env.getOrDefault("EHR_CHAIN_WRITER_ADDRESS", LOCAL_ONLY_WRITER_ADDRESS));
+                    env.getOrDefault("EHR_CHAIN_WRITER_ADDRESS", LOCAL_ONLY_WRITER_ADDRESS),
+                    nonBlank(env.get("EHR_ORGANIZATION_NAME"), DEFAULT_ORGANIZATION_NAME),
+                    nonBlank(env.get("EHR_ORGANIZATION_ENDPOINT"), DEFAULT_ORGANIZATION_ENDPOINT),
+                    nonBlank(env.get("EHR_ORGANIZATION_REGISTRY"), null),
+                    nonBlank(env.get("EHR_ORGANIZATION_CONTROLLER"), null));
+        }
+
+        private static String nonBlank(String value, String otherwise) {
+            return value == null || value.isBlank() ? otherwise : value.strip();
         }
 
         @Override
         public String toString() {
-            return "Settings[rpcUrl=" + rpcUrl + ", chainId=" + chainId + ", writerAddress=" + writerAddress + "]";
+            return "Settings[rpcUrl=" + rpcUrl + ", chainId=" + chainId + ", writerAddress=" + writerAddress
+                    + ", organizationName=" + organizationName + ", organizationEndpoint=" + organizationEndpoint
+                    + ", organizationRegistry=" + organizationRegistry + ", organizationController="
+                    + organizationController + "]";
         }
     }
 
-    /** The deployed contracts' addresses (lower-case 0x hex) on one chain. */
-    public record Deployment(long chainId, String patientRegistry, String consentRegistry, String anchorRegistry) {
+    /**
+     * The deployed contracts' addresses (lower-case 0x hex) on one chain, with the network's
+     * OrganizationRegistry and this installation's organisation id (both null in env files written
+     * before OrganizationRegistry existed).
+     */
+    public record Deployment(long chainId, String patientRegistry, String consentRegistry, String anchorRegistry,
+            String organizationRegistry, String organizationId) {
 
         static final String PATIENT_REGISTRY = "EHR_CONTRACTS_PATIENT_REGISTRY";
         static final String CONSENT_REGISTRY = "EHR_CONTRACTS_CONSENT_REGISTRY";
         static final String ANCHOR_REGISTRY = "EHR_CONTRACTS_ANCHOR_REGISTRY";
         static final String CHAIN_ID = "EHR_CHAIN_ID";
+        static final String ORGANIZATION_REGISTRY = "ORGANIZATION_REGISTRY";
+        static final String ORGANIZATION_ID = "ORGANIZATION_ID";
 
         public Deployment {
             patientRegistry = patientRegistry.toLowerCase(Locale.ROOT);
             consentRegistry = consentRegistry.toLowerCase(Locale.ROOT);
             anchorRegistry = anchorRegistry.toLowerCase(Locale.ROOT);
+            organizationRegistry = organizationRegistry == null ? null : organizationRegistry.toLowerCase(Locale.ROOT);
+            organizationId = organizationId == null ? null : organizationId.toLowerCase(Locale.ROOT);
+        }
+
+        /** The installation's own contracts only. */
+        public Deployment(long chainId, String patientRegistry, String consentRegistry, String anchorRegistry) {
+            this(chainId, patientRegistry, consentRegistry, anchorRegistry, null, null);
         }
 
         List<String> addresses() {
             return List.of(patientRegistry, consentRegistry, anchorRegistry);
         }
 
-        /** The env-file form: one {@code KEY=value} line per address, then the chain id. */
+        /** The env-file form: one {@code KEY=value} line per address, the chain id, then the network's lines. */
         public String toEnv() {
-            return PATIENT_REGISTRY + "=" + patientRegistry + "\n"
+            String env = PATIENT_REGISTRY + "=" + patientRegistry + "\n"
                     + CONSENT_REGISTRY + "=" + consentRegistry + "\n"
                     + ANCHOR_REGISTRY + "=" + anchorRegistry + "\n"
                     + CHAIN_ID + "=" + chainId + "\n";
+            if (organizationRegistry != null) {
+                env += ORGANIZATION_REGISTRY + "=" + organizationRegistry + "\n";
+            }
+            if (organizationId != null) {
+                env += ORGANIZATION_ID + "=" + organizationId + "\n";
+            }
+            return env;
         }
 
-        /** The JSON twin: {@code {chainId, patientRegistry, consentRegistry, anchorRegistry}}. */
+        /**
+         * The JSON twin: {@code {chainId, patientRegistry, consentRegistry, anchorRegistry,
+         * organizationRegistry, organizationId}}.
+         */
         public String toJson() {
             ObjectNode node = new ObjectMapper().createObjectNode()
                     .put("chainId", chainId)
                     .put("patientRegistry", patientRegistry)
                     .put("consentRegistry", consentRegistry)
                     .put("anchorRegistry", anchorRegistry);
+            if (organizationRegistry != null) {
+                node.put("organizationRegistry", organizationRegistry);
+            }
+            if (organizationId != null) {
+                node.put("organizationId", organizationId);
+            }
             return node.toPrettyString() + "\n";
         }
 
@@ -128,10 +203,15 @@ public final class ContractDeployer {
             }
             try {
                 return Optional.of(new Deployment(Long.parseLong(values.get(CHAIN_ID)), values.get(PATIENT_REGISTRY),
-                        values.get(CONSENT_REGISTRY), values.get(ANCHOR_REGISTRY)));
+                        values.get(CONSENT_REGISTRY), values.get(ANCHOR_REGISTRY),
+                        emptyToNull(values.get(ORGANIZATION_REGISTRY)), emptyToNull(values.get(ORGANIZATION_ID))));
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }
+        }
+
+        private static String emptyToNull(String value) {
+            return value == null || value.isBlank() ? null : value;
         }
     }
 
@@ -152,8 +232,15 @@ public final class ContractDeployer {
             log.accept("chain " + nodeChainId + " at " + settings.rpcUrl() + ", block "
                     + web3j.ethBlockNumber().send().getBlockNumber());
 
-            Optional<Deployment> existing = Deployment.read(output);
-            if (existing.isPresent() && existing.get().chainId() == nodeChainId && allHaveCode(web3j, existing.get())) {
+            Optional<Deployment> existing = Deployment.read(output)
+                    .filter(d -> d.chainId() == nodeChainId);
+            String organizationId = Numeric.toHexString(NetworkIds.organizationId(settings.organizationName()));
+            if (existing.isPresent() && allHaveCode(web3j, existing.get())
+                    && existing.get().organizationRegistry() != null
+                    && organizationId.equals(existing.get().organizationId())
+                    && registryToReuse(web3j, existing.get()).filter(existing.get().organizationRegistry()::equals)
+                            .isPresent()
+                    && isMember(web3j, existing.get().organizationRegistry(), organizationId)) {
                 log.accept("contracts already deployed (" + output + ")");
                 return existing.get();
             }
@@ -165,20 +252,31 @@ public final class ContractDeployer {
                     new PollingTransactionReceiptProcessor(web3j, 100, 600));
             ContractGasProvider gas = currentFees(web3j, nodeChainId);
 
-            PatientRegistry patients = deployed("PatientRegistry",
-                    PatientRegistry.deploy(web3j, transactions, gas, deployer.getAddress()).send());
-            ConsentRegistry consents = deployed("ConsentRegistry",
-                    ConsentRegistry.deploy(web3j, transactions, gas, patients.getContractAddress()).send());
-            AnchorRegistry anchors = deployed("AnchorRegistry",
-                    AnchorRegistry.deploy(web3j, transactions, gas, deployer.getAddress()).send());
+            Deployment local;
+            if (existing.isPresent() && allHaveCode(web3j, existing.get())) {
+                local = existing.get();
+                log.accept("installation contracts already deployed (" + output + ")");
+            } else {
+                PatientRegistry patients = deployed("PatientRegistry",
+                        PatientRegistry.deploy(web3j, transactions, gas, deployer.getAddress()).send());
+                ConsentRegistry consents = deployed("ConsentRegistry",
+                        ConsentRegistry.deploy(web3j, transactions, gas, patients.getContractAddress()).send());
+                AnchorRegistry anchors = deployed("AnchorRegistry",
+                        AnchorRegistry.deploy(web3j, transactions, gas, deployer.getAddress()).send());
 
-            granted("REGISTRAR_ROLE on PatientRegistry", writer,
-                    patients.grantRole(patients.REGISTRAR_ROLE().send(), writer).send());
-            granted("ANCHORER_ROLE on AnchorRegistry", writer,
-                    anchors.grantRole(anchors.ANCHORER_ROLE().send(), writer).send());
+                granted("REGISTRAR_ROLE on PatientRegistry", writer,
+                        patients.grantRole(patients.REGISTRAR_ROLE().send(), writer).send());
+                granted("ANCHORER_ROLE on AnchorRegistry", writer,
+                        anchors.grantRole(anchors.ANCHORER_ROLE().send(), writer).send());
+                local = new Deployment(nodeChainId, patients.getContractAddress(), consents.getContractAddress(),
+                        anchors.getContractAddress());
+            }
 
-            Deployment deployment = new Deployment(nodeChainId, patients.getContractAddress(),
-                    consents.getContractAddress(), anchors.getContractAddress());
+            OrganizationRegistry organizations = organizationRegistry(web3j, transactions, gas, deployer,
+                    existing.orElse(null));
+            member(organizations, organizationId, deployer, local);
+            Deployment deployment = new Deployment(nodeChainId, local.patientRegistry(), local.consentRegistry(),
+                    local.anchorRegistry(), organizations.getContractAddress(), organizationId);
             Path json = jsonTwin(output);
             // The env file is what marks a deployment as done, so it is written last.
             writeAtomically(json, deployment.toJson());
@@ -205,6 +303,91 @@ public final class ContractDeployer {
         }
     }
 
+    /**
+     * The network's OrganizationRegistry: the configured one (which must have code), the env file's
+     * while it has code, or a new one governed by the deployer.
+     */
+    private OrganizationRegistry organizationRegistry(Web3j web3j, TransactionManager transactions,
+            ContractGasProvider gas, Credentials deployer, Deployment existing) throws Exception {
+        Optional<String> reuse = registryToReuse(web3j, existing);
+        if (reuse.isPresent()) {
+            log.accept("OrganizationRegistry at " + reuse.get());
+            return OrganizationRegistry.load(reuse.get(), web3j, transactions, gas);
+        }
+        OrganizationRegistry organizations = deployed("OrganizationRegistry",
+                OrganizationRegistry.deploy(web3j, transactions, gas, deployer.getAddress()).send());
+        granted("GOVERNOR_ROLE on OrganizationRegistry", deployer.getAddress(),
+                organizations.grantRole(organizations.GOVERNOR_ROLE().send(), deployer.getAddress()).send());
+        return organizations;
+    }
+
+    /** The registry address to reuse, if any; a configured address without code is an error, not a redeploy. */
+    private Optional<String> registryToReuse(Web3j web3j, Deployment existing) throws IOException {
+        String configured = settings.organizationRegistry();
+        if (configured != null) {
+            if (!hasCode(web3j, configured)) {
+                throw new IllegalStateException("EHR_ORGANIZATION_REGISTRY " + configured + " has no code on chain "
+                        + settings.chainId());
+            }
+            return Optional.of(configured.toLowerCase(Locale.ROOT));
+        }
+        if (existing != null && existing.organizationRegistry() != null
+                && hasCode(web3j, existing.organizationRegistry())) {
+            return Optional.of(existing.organizationRegistry());
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isMember(Web3j web3j, String registry, String organizationId) throws Exception {
+        OrganizationRegistry organizations = OrganizationRegistry.load(registry, web3j,
+                new ReadonlyTransactionManager(web3j, null), new DefaultGasProvider());
+        OrganizationRegistry.Organization entry =
+                organizations.organization(Numeric.hexStringToByteArray(organizationId)).send();
+        return entry.status.signum() != 0;
+    }
+
+    /**
+     * Admits this installation unless it is a member; a member whose entry names other registries
+     * than this deployment's gets them updated when the deployer is its controller.
+     */
+    private void member(OrganizationRegistry organizations, String organizationId, Credentials deployer,
+            Deployment local) throws Exception {
+        byte[] id = Numeric.hexStringToByteArray(organizationId);
+        OrganizationRegistry.Organization entry = organizations.organization(id).send();
+        String controller = Objects.requireNonNullElse(settings.organizationController(), deployer.getAddress())
+                .toLowerCase(Locale.ROOT);
+        if (entry.status.signum() == 0) {
+            if (!organizations.hasRole(organizations.GOVERNOR_ROLE().send(), deployer.getAddress()).send()) {
+                throw new IllegalStateException("organisation " + settings.organizationName() + " (" + organizationId
+                        + ") is not a member of OrganizationRegistry " + organizations.getContractAddress()
+                        + " and the deployer holds no GOVERNOR_ROLE there: ask the network's governance to admit it");
+            }
+            // Placeholders: exchange-service rotates the signer and publishes its encryption key on start.
+            OrganizationRegistry.Organization admitted = new OrganizationRegistry.Organization(
+                    settings.organizationName(), settings.organizationEndpoint(), controller, new byte[0],
+                    local.patientRegistry(), local.consentRegistry(), local.anchorRegistry(), controller,
+                    BigInteger.ONE, BigInteger.ZERO);
+            TransactionReceipt receipt = organizations.admit(id, admitted).send();
+            log.accept("admitted " + settings.organizationName() + " as " + organizationId + " (controller "
+                    + controller + ", tx " + receipt.getTransactionHash() + ")");
+            return;
+        }
+        boolean sameRegistries = local.patientRegistry().equalsIgnoreCase(entry.patientRegistry)
+                && local.consentRegistry().equalsIgnoreCase(entry.consentRegistry)
+                && local.anchorRegistry().equalsIgnoreCase(entry.anchorRegistry);
+        if (sameRegistries) {
+            log.accept("organisation " + organizationId + " already a member");
+        } else if (entry.controller.equalsIgnoreCase(deployer.getAddress())) {
+            TransactionReceipt receipt = organizations.setRegistries(id, local.patientRegistry(),
+                    local.consentRegistry(), local.anchorRegistry()).send();
+            log.accept("organisation " + organizationId + ": registries updated (tx "
+                    + receipt.getTransactionHash() + ")");
+        } else {
+            log.accept("WARNING organisation " + organizationId + " names other registries than this deployment;"
+                    + " its controller " + entry.controller + " must call setRegistries");
+        }
+    }
+
     /** {@code contracts.env} → {@code contracts.json}; any other name gets {@code .json} appended. */
     static Path jsonTwin(Path envFile) {
         String name = envFile.getFileName().toString();
@@ -214,12 +397,16 @@ public final class ContractDeployer {
 
     private static boolean allHaveCode(Web3j web3j, Deployment deployment) throws IOException {
         for (String address : deployment.addresses()) {
-            String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
-            if (code == null || code.equals("0x") || code.isEmpty()) {
+            if (!hasCode(web3j, address)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean hasCode(Web3j web3j, String address) throws IOException {
+        String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+        return code != null && !code.equals("0x") && !code.isEmpty();
     }
 
     /** EIP-1559 fees from the latest block: twice its base fee plus the node's suggested tip. */

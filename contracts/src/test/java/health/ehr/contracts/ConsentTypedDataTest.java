@@ -33,6 +33,35 @@ class ConsentTypedDataTest {
                 Numeric.toHexString(FIXED.grantDigest(PATIENT, GRANTEE, SCOPE, EXPIRES_AT, BigInteger.valueOf(7))));
     }
 
+    // Shared with test/ConsentRegistryRemote.t.sol (test_remoteDigestsOfTheFixedVectorMatchTheJavaEncoder).
+    private static final byte[] ORGANIZATION =
+            bytes32("0x4000000000000000000000000000000000000000000000000000000000000004");
+
+    @Test
+    void grantRemoteDigestOfTheFixedVectorEqualsTheContractsDigest() {
+        assertEquals("0x09a00e7b2dede3f7ebcb27fdde1e34b006857c113dd9712cf0ffd47351a3c814",
+                Numeric.toHexString(FIXED.grantRemoteDigest(
+                        PATIENT, ORGANIZATION, GRANTEE, SCOPE, EXPIRES_AT, BigInteger.valueOf(7))));
+    }
+
+    @Test
+    void revokeRemoteDigestOfTheFixedVectorEqualsTheContractsDigest() {
+        assertEquals("0xcef5d488e01a5f77c3ad6122a8373f8c2ba7b961d0172f48c46d0d23dec9073f",
+                Numeric.toHexString(FIXED.revokeRemoteDigest(
+                        PATIENT, ORGANIZATION, GRANTEE, SCOPE, BigInteger.valueOf(8))));
+    }
+
+    @Test
+    void remoteDigestsDifferFromLocalOnesAndFromEachOrganisation() {
+        byte[] local = FIXED.grantDigest(PATIENT, GRANTEE, SCOPE, EXPIRES_AT, BigInteger.ONE);
+        byte[] remote = FIXED.grantRemoteDigest(PATIENT, ORGANIZATION, GRANTEE, SCOPE, EXPIRES_AT, BigInteger.ONE);
+        byte[] otherOrg = FIXED.grantRemoteDigest(PATIENT, GRANTEE, GRANTEE, SCOPE, EXPIRES_AT, BigInteger.ONE);
+        assertNotEquals(Numeric.toHexString(local), Numeric.toHexString(remote));
+        assertNotEquals(Numeric.toHexString(remote), Numeric.toHexString(otherOrg));
+        assertThrows(IllegalArgumentException.class,
+                () -> FIXED.grantRemoteJson(PATIENT, new byte[31], GRANTEE, SCOPE, EXPIRES_AT, BigInteger.ONE));
+    }
+
     @Test
     void revokeDigestOfTheFixedVectorEqualsTheContractsDigest() {
         assertEquals("0x93c1cfa48f83acba27024247c534e5e3dbb8ba3b545f9cfaf142ff2f80fca168",

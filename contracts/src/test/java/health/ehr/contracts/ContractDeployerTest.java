@@ -40,6 +40,21 @@ class ContractDeployerTest {
     }
 
     @Test
+    void networkLinesFollowTheChainIdAndReadBack(@TempDir Path dir) throws Exception {
+        Deployment member = new Deployment(31337, DEPLOYMENT.patientRegistry(), DEPLOYMENT.consentRegistry(),
+                DEPLOYMENT.anchorRegistry(), "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+                "0x" + "AB".repeat(32));
+        assertTrue(member.toEnv().endsWith("EHR_CHAIN_ID=31337\n"
+                + "ORGANIZATION_REGISTRY=0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9\n"
+                + "ORGANIZATION_ID=0x" + "ab".repeat(32) + "\n"), member.toEnv());
+        Path env = dir.resolve("contracts.env");
+        Files.writeString(env, member.toEnv());
+        assertEquals(member, Deployment.read(env).orElseThrow());
+        assertTrue(member.toJson()
+                .contains("\"organizationRegistry\" : \"0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9\""));
+    }
+
+    @Test
     void jsonTwinSitsBesideTheEnvFile() {
         assertEquals(Path.of("/x/contracts.json"), ContractDeployer.jsonTwin(Path.of("/x/contracts.env")));
         assertEquals(Path.of("/x/chain.json"), ContractDeployer.jsonTwin(Path.of("/x/chain")));
@@ -58,5 +73,13 @@ class ContractDeployerTest {
         assertEquals(5, custom.chainId());
         assertFalse(custom.toString().contains("0x0b"));
         assertFalse(defaults.toString().contains(ContractDeployer.LOCAL_ONLY_DEPLOYER_KEY));
+        assertEquals("hospital-a", defaults.organizationName());
+        assertEquals("http://localhost:8080/exchange/v1", defaults.organizationEndpoint());
+        assertEquals(null, defaults.organizationRegistry());
+        Settings member = Settings.fromEnvironment(Map.of("EHR_ORGANIZATION_NAME", "hospital-b",
+                "EHR_ORGANIZATION_REGISTRY", "0xabc", "EHR_ORGANIZATION_ENDPOINT", " "));
+        assertEquals("hospital-b", member.organizationName());
+        assertEquals("0xabc", member.organizationRegistry());
+        assertEquals("http://localhost:8080/exchange/v1", member.organizationEndpoint());
     }
 }

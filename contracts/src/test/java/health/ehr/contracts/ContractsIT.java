@@ -13,6 +13,7 @@ import health.ehr.contracts.ContractDeployer.Settings;
 import health.ehr.contracts.bench.NaiveHashStore;
 import health.ehr.contracts.generated.AnchorRegistry;
 import health.ehr.contracts.generated.ConsentRegistry;
+import health.ehr.contracts.generated.OrganizationRegistry;
 import health.ehr.contracts.generated.PatientRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -43,6 +44,7 @@ import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.ContractGasProvider;
 import org.web3j.tx.gas.StaticEIP1559GasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
 
 /**
  * The contracts on a real chain (anvil at EHR_CHAIN_RPC_URL, provided by the local stack):
@@ -117,7 +119,7 @@ class ContractsIT {
     @Test
     void deployerWritesLowerCaseEnvLinesAndAJsonTwinForLiveContracts() throws Exception {
         List<String> lines = Files.readAllLines(envFile);
-        assertEquals(4, lines.size());
+        assertEquals(6, lines.size());
         assertTrue(lines.get(0).matches("EHR_CONTRACTS_PATIENT_REGISTRY=0x[0-9a-f]{40}"), lines.get(0));
         assertTrue(lines.get(1).matches("EHR_CONTRACTS_CONSENT_REGISTRY=0x[0-9a-f]{40}"), lines.get(1));
         assertTrue(lines.get(2).matches("EHR_CONTRACTS_ANCHOR_REGISTRY=0x[0-9a-f]{40}"), lines.get(2));
@@ -195,6 +197,62 @@ class ContractsIT {
         assertTrue(consents.isPermitted(patientId, otherGrantee, scopeHash).send());
         System.out.printf("gas: grantWithSig %s (patient's first), %s (later); revokeWithSig %s%n",
                 granted.getGasUsed(), later.getGasUsed(), revoked.getGasUsed());
+    }
+
+    @Test
+    void deployerAdmitsTheInstallationToItsOrganizationRegistryWithItsRegistries() throws Exception {
+        assertEquals(Numeric.toHexString(NetworkIds.organizationId("hospital-a")), deployment.organizationId());
+        OrganizationRegistry organizations = OrganizationRegistry.load(deployment.organizationRegistry(), web3j,
+                transactions, gas);
+        assertTrue(organizations.hasRole(organizations.GOVERNOR_ROLE().send(), ACCOUNT_9).send());
+        OrganizationRegistry.Organization entry =
+                organizations.organization(Numeric.hexStringToByteArray(deployment.organizationId())).send();
+        assertEquals("hospital-a", entry.name);
+        assertEquals("http://localhost:8080/exchange/v1", entry.endpoint);
+        assertEquals(BigInteger.ONE, entry.status, "ACTIVE");
+        assertEquals(deployment.patientRegistry(), entry.patientRegistry.toLowerCase());
+        assertEquals(deployment.consentRegistry(), entry.consentRegistry.toLowerCase());
+        assertEquals(deployment.anchorRegistry(), entry.anchorRegistry.toLowerCase());
+        assertEquals(ACCOUNT_9, entry.controller.toLowerCase());
+        List<String> lines = Files.readAllLines(envFile);
+        assertEquals("ORGANIZATION_REGISTRY=" + deployment.organizationRegistry(), lines.get(4));
+        assertEquals("ORGANIZATION_ID=" + deployment.organizationId(), lines.get(5));
+    }
+
+    @Test
+    void remoteGrantSignedInJavaNamesOrganisationAndGranteeAndItsRevocationEndsIt() throws Exception {
+        ECKeyPair controller = Keys.createEcKeyPair();
+        byte[] patientId = randomBytes32();
+        byte[] organizationId = NetworkIds.organizationId("hospital-b");
+        byte[] granteeId = NetworkIds.remoteGranteeId(organizationId, java.util.UUID.randomUUID());
+        byte[] scopeHash = randomBytes32();
+        register(patientId, controller);
+        long expiresAt = latestTimestamp() + 3600;
+
+        byte[] digest = typedData.grantRemoteDigest(patientId, organizationId, granteeId, scopeHash, expiresAt,
+                BigInteger.ZERO);
+        assertArrayEquals(consents.grantRemoteDigest(patientId, organizationId, granteeId, scopeHash,
+                BigInteger.valueOf(expiresAt), BigInteger.ZERO).send(), digest);
+        TransactionReceipt granted = consents.grantRemoteWithSig(patientId, organizationId, granteeId, scopeHash,
+                BigInteger.valueOf(expiresAt), BigInteger.ZERO, ConsentTypedData.sign(digest, controller)).send();
+        ConsentRegistry.ConsentGrantedRemoteEventResponse event =
+                ConsentRegistry.getConsentGrantedRemoteEvents(granted).get(0);
+        assertArrayEquals(organizationId, event.granteeOrganizationId);
+        assertArrayEquals(granteeId, event.granteeId);
+        assertArrayEquals(patientId, event.patientId);
+        assertEquals(Numeric.toHexString(organizationId), granted.getLogs().get(0).getTopics().get(1),
+                "the grantee organisation is the first indexed topic");
+        assertTrue(consents.isPermittedRemote(patientId, organizationId, granteeId, scopeHash).send());
+        assertFalse(consents.isPermitted(patientId, granteeId, scopeHash).send());
+
+        byte[] revokeDigest = typedData.revokeRemoteDigest(patientId, organizationId, granteeId, scopeHash,
+                BigInteger.ONE);
+        TransactionReceipt revoked = consents.revokeRemoteWithSig(patientId, organizationId, granteeId, scopeHash,
+                BigInteger.ONE, ConsentTypedData.sign(revokeDigest, controller)).send();
+        assertEquals(1, ConsentRegistry.getConsentRevokedRemoteEvents(revoked).size());
+        assertFalse(consents.isPermittedRemote(patientId, organizationId, granteeId, scopeHash).send());
+        System.out.printf("gas: grantRemoteWithSig %s (patient's first); revokeRemoteWithSig %s%n",
+                granted.getGasUsed(), revoked.getGasUsed());
     }
 
     @Test

@@ -78,6 +78,41 @@ class InstallJobsTest {
     }
 
     @Test
+    void contractsJobAdmitsThisInstallationToTheNetworkAndRecordsItsIds() {
+        Job job = Chart.render(Renders.DEFAULTS_WITH_JOBS).named(Job.class, Chart.resourceName("contracts-deploy-r1"));
+        var spec = job.getSpec().getTemplate().getSpec();
+        Map<String, EnvVar> env = spec.getInitContainers().get(1).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, e -> e));
+        assertEquals("hospital-a", env.get("EHR_ORGANIZATION_NAME").getValue());
+        assertFalse(env.containsKey("EHR_ORGANIZATION_REGISTRY"), "empty = reuse the recorded registry or deploy");
+        String record = String.join(" ", spec.getContainers().get(0).getCommand());
+        assertTrue(record.contains("ORGANIZATION_REGISTRY ORGANIZATION_ID"), record);
+
+        Job member = Chart.render(Renders.DEFAULTS_WITH_JOBS.with("exchange.organizationName=hospital-b",
+                "exchange.endpoint=https://ehr.hospital-b.example/exchange/v1",
+                "exchange.organizationRegistry=0x00000000000000000000000000000000000000aa").named("member"))
+                .named(Job.class, Chart.resourceName("contracts-deploy-r1"));
+        Map<String, EnvVar> memberEnv = member.getSpec().getTemplate().getSpec().getInitContainers().get(1).getEnv()
+                .stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+        assertEquals("hospital-b", memberEnv.get("EHR_ORGANIZATION_NAME").getValue());
+        assertEquals("https://ehr.hospital-b.example/exchange/v1",
+                memberEnv.get("EHR_ORGANIZATION_ENDPOINT").getValue());
+        assertEquals("0x00000000000000000000000000000000000000aa",
+                memberEnv.get("EHR_ORGANIZATION_REGISTRY").getValue());
+    }
+
+    @Test
+    void preDeployedContractsRecordTheGivenOrganizationRegistryAndId() {
+        String id = "0x" + "ab".repeat(32);
+        Chart.Rendered r = Chart.render(Renders.PRODUCTION.with(
+                "exchange.organizationRegistry=0x00000000000000000000000000000000000000aa",
+                "exchange.organizationId=" + id).named("production, network given"));
+        Map<String, String> data = r.named(ConfigMap.class, CONTRACTS).getData();
+        assertEquals("0x00000000000000000000000000000000000000aa", data.get("ORGANIZATION_REGISTRY"));
+        assertEquals(id, data.get("ORGANIZATION_ID"));
+    }
+
+    @Test
     void servicesThatUseTheContractsWaitForTheRecordedAddresses() {
         Chart.Rendered r = Chart.render(Renders.DEFAULTS);
         for (String key : Renders.SERVICES.keySet()) {
