@@ -4,7 +4,8 @@
 # deploy/local/platform.
 
 INFRA=(mariadb kafka s3 anvil keycloak greenmail)
-SERVICES=(identity-service records-service consent-service appointment-service notification-service chain-anchor-service)
+SERVICES=(identity-service records-service consent-service appointment-service notification-service chain-anchor-service
+  exchange-service)
 ALL=("${INFRA[@]}" contracts "${SERVICES[@]}" gateway)
 
 ports_of() {

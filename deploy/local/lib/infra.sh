@@ -31,7 +31,7 @@ start_mariadb() {
 ready_mariadb() { port_open "$EHR_DB_PORT"; }
 after_mariadb() {
   local db sql="" host
-  for db in identity records consent appointment notification anchor; do
+  for db in identity records consent appointment notification anchor exchange; do
     sql+="CREATE DATABASE IF NOT EXISTS ehr_$db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
     sql+="CREATE DATABASE IF NOT EXISTS ehr_${db}_test CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
   done

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The six Quarkus services: their ports and jars, building them when a jar is stale, their
+# The Quarkus services: their ports and jars, building them when a jar is stale, their
 # environment (services.env, contracts.env), starting them and their readiness. Sourced by
 # deploy/local/platform.
 
@@ -11,6 +11,7 @@ service_port() {
     appointment-service) echo "$EHR_APPOINTMENT_PORT" ;;
     notification-service) echo "$EHR_NOTIFICATION_PORT" ;;
     chain-anchor-service) echo "$EHR_CHAIN_ANCHOR_PORT" ;;
+    exchange-service) echo "$EHR_EXCHANGE_PORT" ;;
   esac
 }
 
