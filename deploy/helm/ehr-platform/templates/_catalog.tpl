@@ -20,6 +20,11 @@ new entry here and a block under services in values.yaml.
   keycloakAdmin: calls Keycloak's admin API with client identity-service (keycloak.identityClient):
              gets the Keycloak URL and that client's secret
   chainIdSecret: derives pseudonymous chain ids with the platform's chain-id secret
+  extraPaths: further path prefixes the gateway routes to it besides /api/<area> (exchange-service:
+             /exchange/v1, the signed requests of other installations)
+  exchange:  the installation's door to the exchange network: reads exchange.* (organisation,
+             registry, its keys and controller key from a Secret) and may reach the peers in
+             exchange.peerEgress
   clientSecretEnv: calls other services with its own Keycloak client (client-credentials grant; the
              client id is the service's name) and reads that client's secret from this variable
              (identity-service's admin client is keycloakAdmin above, not listed here)
@@ -94,11 +99,24 @@ chainAnchor:
   chainWriter: true
   keycloakAdmin: false
   chainIdSecret: false
+exchange:
+  name: exchange-service
+  area: exchange
+  urlEnv: EHR_EXCHANGE_URL
+  calls: []
+  egress: [kafka, database, keycloak, ethereum]
+  extraPaths: [/exchange/v1]
+  contracts: true
+  kek: true
+  chainWriter: false
+  keycloakAdmin: false
+  chainIdSecret: false
+  exchange: true
 {{- end -}}
 
 {{/* Service keys in a fixed order. */}}
 {{- define "ehr-platform.serviceKeys" -}}
-identity records consent appointment notification chainAnchor
+identity records consent appointment notification chainAnchor exchange
 {{- end -}}
 
 {{/* Is a service enabled? Args: ctx, key. Returns "true" or "". */}}

@@ -53,6 +53,12 @@ EHR_CHAIN_ADOPT: {{ . | quote }}
 {{- if $entry.kek }}
 EHR_KEK_CURRENT: {{ $v.platformSecrets.kekCurrent | quote }}
 {{- end }}
+{{- if $entry.exchange }}
+EHR_ORGANIZATION_NAME: {{ $v.exchange.organizationName | quote }}
+{{- with $v.exchange.endpoint }}
+EHR_ORGANIZATION_ENDPOINT: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- if has "smtp" $entry.egress }}
 EHR_SMTP_HOST: {{ include "ehr-platform.smtp.host" $ctx | quote }}
 EHR_SMTP_PORT: {{ include "ehr-platform.smtp.port" $ctx | quote }}
@@ -109,6 +115,28 @@ QUARKUS_MAILER_START_TLS: {{ ternary "DISABLED" $v.smtp.startTls $v.evaluation.e
     configMapKeyRef:
       name: {{ $contracts }}
       key: {{ $cmKey }}
+{{- end }}
+{{- end }}
+{{- if $entry.exchange }}
+{{- $contracts := include "ehr-platform.contracts.configMapName" $ctx }}
+{{- range $cmKey := list "ORGANIZATION_REGISTRY" "ORGANIZATION_ID" }}
+# The network's OrganizationRegistry and this installation's id, recorded by the contracts Job (or from exchange.*).
+- name: {{ $cmKey }}
+  valueFrom:
+    configMapKeyRef:
+      name: {{ $contracts }}
+      key: {{ $cmKey }}
+{{- end }}
+{{- with $v.exchange.keys.existingSecret }}
+{{- range $env, $key := dict "EHR_EXCHANGE_SIGNING_KEY" $v.exchange.keys.signingKeyKey "EHR_EXCHANGE_ENCRYPTION_KEYSET" $v.exchange.keys.encryptionKeysetKey "EHR_EXCHANGE_CONTROLLER_KEY" $v.exchange.keys.controllerKeyKey }}
+# Optional: a key missing from the Secret is generated on first start (stored wrapped by the KEK), or, for the controller, left to an operator.
+- name: {{ $env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $.ctx.Values.exchange.keys.existingSecret }}
+      key: {{ $key }}
+      optional: true
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if and (has "smtp" $entry.egress) $v.smtp.auth.enabled (not $v.evaluation.enabled) }}

@@ -49,7 +49,7 @@ class ChartRenderingTest {
             r.named(ConfigMap.class, name);
             r.named(ServiceAccount.class, name);
         }
-        assertEquals(6, r.all(Deployment.class).size());
+        assertEquals(7, r.all(Deployment.class).size());
     }
 
     @Test
@@ -98,6 +98,34 @@ class ChartRenderingTest {
     }
 
     @Test
+    void exchangeServiceGetsItsOrganisationTheRegistryAndItsKeysFromASecret() {
+        Chart.Rendered r = Chart.render(Renders.DEFAULTS.with("exchange.organizationName=hospital-b",
+                "exchange.endpoint=https://ehr.hospital-b.example/exchange/v1",
+                "exchange.keys.existingSecret=exchange-keys"));
+        Map<String, String> config = r.named(ConfigMap.class, Renders.serviceName("exchange")).getData();
+        assertEquals("hospital-b", config.get("EHR_ORGANIZATION_NAME"));
+        assertEquals("https://ehr.hospital-b.example/exchange/v1", config.get("EHR_ORGANIZATION_ENDPOINT"));
+        assertEquals("k1", config.get("EHR_KEK_CURRENT"), "its keys are wrapped by the key-encryption key");
+        var env = r.named(Deployment.class, Renders.serviceName("exchange")).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv();
+        for (String name : List.of("ORGANIZATION_REGISTRY", "ORGANIZATION_ID")) {
+            assertTrue(env.stream().anyMatch(e -> e.getName().equals(name) && e.getValueFrom() != null
+                    && e.getValueFrom().getConfigMapKeyRef() != null), name);
+        }
+        for (String name : List.of("EHR_EXCHANGE_SIGNING_KEY", "EHR_EXCHANGE_ENCRYPTION_KEYSET",
+                "EHR_EXCHANGE_CONTROLLER_KEY")) {
+            var ref = env.stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow()
+                    .getValueFrom().getSecretKeyRef();
+            assertEquals("exchange-keys", ref.getName(), name);
+            assertTrue(ref.getOptional(), name + " is optional: a missing key is generated");
+        }
+        var withoutSecret = Chart.render(Renders.DEFAULTS).named(Deployment.class, Renders.serviceName("exchange"))
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        assertFalse(withoutSecret.stream().anyMatch(e -> e.getName().startsWith("EHR_EXCHANGE_")),
+                "without a Secret the keys are generated and no controller key is given");
+    }
+
+    @Test
     void theChainWriterIsToldWhereFinalityComesFromAndWhichReplacedChainToAdopt() {
         Map<String, String> byDefault = Chart.render(Renders.DEFAULTS)
                 .named(ConfigMap.class, Renders.serviceName("chainAnchor")).getData();
@@ -123,7 +151,8 @@ class ChartRenderingTest {
     }
 
     @ParameterizedTest(name = "{0} renders alone")
-    @ValueSource(strings = {"identity", "records", "consent", "appointment", "notification", "chainAnchor"})
+    @ValueSource(strings = {"identity", "records", "consent", "appointment", "notification", "chainAnchor",
+        "exchange"})
     void everyServiceRendersAloneWithNothingPointingAtTheDisabledOnes(String key) {
         Chart.Rendered r = Chart.render(Renders.onlyService(key));
         String name = Renders.serviceName(key);
@@ -136,8 +165,8 @@ class ChartRenderingTest {
                     () -> "the render of " + key + " still refers to the disabled " + other);
         }
         Ingress ingress = r.all(Ingress.class).get(0);
-        assertEquals(1, ingress.getSpec().getRules().get(0).getHttp().getPaths().size(),
-                "only the enabled area is routed");
+        assertEquals(key.equals("exchange") ? 2 : 1, ingress.getSpec().getRules().get(0).getHttp().getPaths().size(),
+                "only the enabled area is routed (exchange-service also /exchange/v1)");
     }
 
     @Test

@@ -21,7 +21,9 @@ class GatewayAndMonitoringTest {
             "/api/consents", "consent-service",
             "/api/appointments", "appointment-service",
             "/api/notifications", "notification-service",
-            "/api/anchors", "chain-anchor-service"));
+            "/api/anchors", "chain-anchor-service",
+            "/api/exchange", "exchange-service",
+            "/exchange/v1", "exchange-service"));
 
     @Test
     void ingressRoutesEveryApiAreaToItsOwningServiceOverTls() {
@@ -66,7 +68,7 @@ class GatewayAndMonitoringTest {
     @Test
     void serviceMonitorsScrapeQuarkusMetricsOfEveryService() {
         Chart.Rendered r = Chart.render(Renders.PRODUCTION);
-        assertEquals(6, r.all(ServiceMonitor.class).size());
+        assertEquals(7, r.all(ServiceMonitor.class).size());
         for (ServiceMonitor sm : r.all(ServiceMonitor.class)) {
             assertEquals("/q/metrics", sm.getSpec().getEndpoints().get(0).getPath());
             assertEquals("http", sm.getSpec().getEndpoints().get(0).getPort());

@@ -119,7 +119,7 @@ class InstallJobsTest {
             List<EnvVar> env = r.named(Deployment.class, Renders.serviceName(key)).getSpec().getTemplate().getSpec()
                     .getContainers().get(0).getEnv();
             List<EnvVar> refs = env.stream().filter(e -> ADDRESS_KEYS.contains(e.getName())).toList();
-            boolean uses = Set.of("identity", "consent", "chainAnchor").contains(key);
+            boolean uses = Set.of("identity", "consent", "chainAnchor", "exchange").contains(key);
             assertEquals(uses ? 3 : 0, refs.size(), key);
             for (EnvVar e : refs) {
                 assertEquals(CONTRACTS, e.getValueFrom().getConfigMapKeyRef().getName());

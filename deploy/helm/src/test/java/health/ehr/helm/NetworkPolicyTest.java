@@ -9,6 +9,7 @@ import health.ehr.helm.NetworkReachability.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,11 +80,27 @@ class NetworkPolicyTest {
     }
 
     @Test
-    void onlyConsentAndChainAnchorServicesReachTheEthereumNode() {
+    void onlyConsentChainAnchorAndExchangeServicesReachTheEthereumNode() {
         for (String key : Renders.SERVICES.keySet()) {
-            assertEquals(key.equals("consent") || key.equals("chainAnchor"), net.allows(service(key), ETHEREUM, 443),
-                    key);
+            assertEquals(Set.of("consent", "chainAnchor", "exchange").contains(key),
+                    net.allows(service(key), ETHEREUM, 443), key);
         }
+    }
+
+    @Test
+    void onlyExchangeServiceReachesThePeerInstallationsItIsGiven() {
+        Endpoint peer = Endpoint.external("hospital-b", "203.0.113.7");
+        for (String key : Renders.SERVICES.keySet()) {
+            assertFalse(net.allows(service(key), peer, 443), key + " without exchange.peerEgress");
+        }
+        NetworkReachability withPeers = new NetworkReachability(Chart.render(Renders.PRODUCTION.with(
+                "exchange.peerEgress.to[0].ipBlock.cidr=203.0.113.0/24")));
+        for (String key : Renders.SERVICES.keySet()) {
+            assertEquals(key.equals("exchange"), withPeers.allows(withPeers.workload(Renders.serviceName(key)), peer,
+                    443), key);
+        }
+        assertFalse(withPeers.allows(withPeers.workload(Renders.serviceName("exchange")), peer, 8443),
+                "only exchange.peerEgress.ports");
     }
 
     @Test

@@ -24,6 +24,7 @@ final class Renders {
         SERVICES.put("appointment", "appointment-service");
         SERVICES.put("notification", "notification-service");
         SERVICES.put("chainAnchor", "chain-anchor-service");
+        SERVICES.put("exchange", "exchange-service");
     }
 
     /**
