@@ -4,12 +4,12 @@
 #   deploy/local/platform bench [SUITE ...] [OPTIONS] [-Dname=value ...]
 #
 # Suites, run one after the other in this order (default: all):
-#   records        mvn -pl records-service -Pbench package        (RecordsBenchmark)
+#   records        mvn -pl records-service -Pbench package        (RecordsBench)
 #   consent        mvn -pl consent-service -Pbench verify         (ConsentCheckBench)
 #   chain-anchor   mvn -pl chain-anchor-service -Pbench verify    (throughput, latency, gas, JMH Merkle;
 #                                                                  stops the platform's services meanwhile)
-#   appointment    mvn -pl appointment-service -Pbench verify     (BookingBenchTest)
-#   notification   mvn -pl notification-service -Pbench verify    (MailLatencyBenchTest)
+#   appointment    mvn -pl appointment-service -Pbench verify     (BookingBench)
+#   notification   mvn -pl notification-service -Pbench verify    (MailLatencyBench)
 #   system         mvn -pl system-tests -Pbench verify            (ingest through the gateway; start-up
 #                                                                  and RSS per service: restarts each service)
 # Options:

@@ -63,7 +63,7 @@ function target(text, met, limit, op) {
   return t;
 }
 
-// records-service's RecordsBenchmark lines, as printed before it has BENCH-FIGURE lines.
+// records-service's RecordsBench lines, as printed before it has BENCH-FIGURE lines.
 function legacyRecords(text) {
   const f = [];
   const S = 'records-service';

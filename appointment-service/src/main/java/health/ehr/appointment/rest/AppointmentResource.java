@@ -1,5 +1,9 @@
 package health.ehr.appointment.rest;
 
+import health.ehr.appointment.rest.AppointmentRequests.BookRequest;
+import health.ehr.appointment.rest.AppointmentRequests.CancelRequest;
+import health.ehr.appointment.rest.AppointmentRequests.RescheduleRequest;
+import health.ehr.appointment.rest.AppointmentViews.AppointmentView;
 import health.ehr.appointment.service.AppointmentService;
 import health.ehr.support.rest.Page;
 import health.ehr.support.rest.PageRequest;
@@ -8,7 +12,6 @@ import health.ehr.support.security.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -25,19 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/appointments")
 @Produces(MediaType.APPLICATION_JSON)
 public class AppointmentResource {
-
-    /** A booking: the slot and the patient's reason (stored here, never put into events or mail). */
-    public record BookRequest(@NotNull(message = "is required") UUID slotId,
-            @Size(max = 1000, message = "must be at most 1000 characters") String reason) {
-    }
-
-    /** Why an appointment is cancelled (stored here only). */
-    public record CancelRequest(@Size(max = 1000, message = "must be at most 1000 characters") String reason) {
-    }
-
-    /** The slot an appointment moves to. */
-    public record RescheduleRequest(@NotNull(message = "is required") UUID slotId) {
-    }
 
     private final AppointmentService service;
     private final Caller caller;

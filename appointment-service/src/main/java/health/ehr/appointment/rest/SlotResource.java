@@ -1,5 +1,8 @@
 package health.ehr.appointment.rest;
 
+import health.ehr.appointment.rest.AppointmentRequests.CreateSlotsRequest;
+import health.ehr.appointment.rest.AppointmentViews.SlotList;
+import health.ehr.appointment.rest.AppointmentViews.SlotView;
 import health.ehr.appointment.service.SlotService;
 import health.ehr.support.rest.DomainException;
 import health.ehr.support.rest.Page;
@@ -21,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -29,14 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/appointments/slots")
 @Produces(MediaType.APPLICATION_JSON)
 public class SlotResource {
-
-    /** {@code {start, end}} for one slot or {@code {from, to, durationMinutes}} for a series. */
-    public record CreateSlotsRequest(Instant start, Instant end, Instant from, Instant to, Integer durationMinutes) {
-    }
-
-    /** The slots one request created. */
-    public record SlotList(List<SlotView> items) {
-    }
 
     private final SlotService service;
     private final Caller caller;

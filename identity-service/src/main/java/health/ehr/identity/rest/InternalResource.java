@@ -2,8 +2,8 @@ package health.ehr.identity.rest;
 
 import health.ehr.identity.config.IdentityConfig;
 import health.ehr.identity.rest.ProfileViews.PartyView;
-import health.ehr.identity.rest.SigningRequests.ConsentSignature;
 import health.ehr.identity.rest.SigningRequests.ConsentSigningRequest;
+import health.ehr.identity.rest.SigningViews.ConsentSignature;
 import health.ehr.identity.service.ConsentSigner;
 import health.ehr.identity.service.ProfileService;
 import health.ehr.support.rest.DomainException;

@@ -1,5 +1,6 @@
 package health.ehr.identity.rest;
 
+import health.ehr.identity.rest.ProfileViews.MeView;
 import health.ehr.identity.service.ProfileService;
 import health.ehr.support.security.Caller;
 import io.quarkus.security.Authenticated;
@@ -27,7 +28,7 @@ public class MeResource {
     @GET
     @Authenticated
     @Operation(summary = "The signed-in user's identity and party ids")
-    public MeResponse me() {
-        return MeResponse.of(profiles.me(caller));
+    public MeView me() {
+        return MeView.of(profiles.me(caller));
     }
 }

@@ -1,12 +1,15 @@
 package health.ehr.identity.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import health.ehr.identity.service.PatientAccount;
+import health.ehr.identity.service.ProfileService.Identity;
 import health.ehr.identity.service.ProfileService.ListedPractitioner;
 import health.ehr.identity.service.ProfileService.PartyDetails;
+import health.ehr.support.security.Role;
 import java.time.LocalDate;
 import java.util.UUID;
 
-/** Read models of identity-service's query endpoints. */
+/** What identity-service's profile and directory endpoints answer (they read no bodies). */
 public final class ProfileViews {
 
     private ProfileViews() {
@@ -42,6 +45,20 @@ public final class ProfileViews {
         static PartyView of(PartyDetails d) {
             return new PartyView(d.party().partyId, d.party().role, d.party().email, d.party().givenName,
                     d.party().familyName, d.chainId(), d.controllerAddress());
+        }
+    }
+
+    /** The signed-in user: the party id under the name of its role ({@code patientId}, ...). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MeView(UUID userId, String role, String email, String givenName, String familyName,
+            UUID patientId, UUID practitionerId, UUID clinicId) {
+
+        static MeView of(Identity me) {
+            UUID id = me.partyId();
+            Role role = me.role();
+            return new MeView(id, role == null ? null : role.claimValue(), me.email(), me.givenName(),
+                    me.familyName(), role == Role.PATIENT ? id : null, role == Role.PRACTITIONER ? id : null,
+                    role == Role.CLINIC ? id : null);
         }
     }
 }

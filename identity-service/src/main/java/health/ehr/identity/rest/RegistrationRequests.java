@@ -2,12 +2,9 @@ package health.ehr.identity.rest;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.OptBoolean;
-import health.ehr.identity.service.PatientAccount;
-import health.ehr.identity.service.PractitionerAccount;
 import health.ehr.identity.service.RegistrationService.NewClinic;
 import health.ehr.identity.service.RegistrationService.NewPatient;
 import health.ehr.identity.service.RegistrationService.NewPractitioner;
-import health.ehr.identity.service.RegistrationService.RegisteredClinic;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -15,9 +12,8 @@ import jakarta.validation.constraints.Past;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.LocalDate;
-import java.util.UUID;
 
-/** The bodies and answers of the registration endpoints. */
+/** The bodies the registration endpoints read. Answers: {@link RegistrationViews}. */
 public final class RegistrationRequests {
 
     private RegistrationRequests() {
@@ -39,16 +35,6 @@ public final class RegistrationRequests {
 
         NewPatient toNew() {
             return new NewPatient(email, password, givenName, familyName, birthDate);
-        }
-    }
-
-    /** A registered patient; {@code chainId} is the pseudonymous on-chain id. */
-    public record PatientRegistered(UUID patientId, String email, String givenName, String familyName,
-            String chainId, String controllerAddress) {
-
-        static PatientRegistered of(PatientAccount a) {
-            return new PatientRegistered(a.party().partyId, a.party().email, a.party().givenName,
-                    a.party().familyName, a.patient().chainId, a.patient().controllerAddress);
         }
     }
 
@@ -75,17 +61,6 @@ public final class RegistrationRequests {
         }
     }
 
-    /** A registered practitioner (also the directory's entry, with e-mail). */
-    public record PractitionerView(UUID practitionerId, String email, String givenName, String familyName,
-            String licenseNumber, String specialty, String organization) {
-
-        static PractitionerView of(PractitionerAccount a) {
-            return new PractitionerView(a.party().partyId, a.party().email, a.party().givenName,
-                    a.party().familyName, a.practitioner().licenseNumber, a.practitioner().specialty,
-                    a.practitioner().organization);
-        }
-    }
-
     /** A clinic's registration by an administrator. */
     public record ClinicRegistration(
             @NotBlank(message = "is required") @Size(max = 200, message = "is longer than 200 characters")
@@ -95,14 +70,6 @@ public final class RegistrationRequests {
 
         NewClinic toNew() {
             return new NewClinic(name, contactEmail);
-        }
-    }
-
-    /** A registered clinic with its client credentials; the secret is shown this once only. */
-    public record ClinicRegistered(UUID clinicId, String name, String clientId, String clientSecret) {
-
-        static ClinicRegistered of(RegisteredClinic r) {
-            return new ClinicRegistered(r.clinic().clinicId, r.clinic().name, r.clinic().clientId, r.clientSecret());
         }
     }
 }

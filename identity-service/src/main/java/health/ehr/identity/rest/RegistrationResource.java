@@ -1,11 +1,11 @@
 package health.ehr.identity.rest;
 
-import health.ehr.identity.rest.RegistrationRequests.ClinicRegistered;
 import health.ehr.identity.rest.RegistrationRequests.ClinicRegistration;
-import health.ehr.identity.rest.RegistrationRequests.PatientRegistered;
 import health.ehr.identity.rest.RegistrationRequests.PatientRegistration;
 import health.ehr.identity.rest.RegistrationRequests.PractitionerRegistration;
-import health.ehr.identity.rest.RegistrationRequests.PractitionerView;
+import health.ehr.identity.rest.RegistrationViews.ClinicRegistered;
+import health.ehr.identity.rest.RegistrationViews.PatientRegistered;
+import health.ehr.identity.rest.RegistrationViews.PractitionerView;
 import health.ehr.identity.service.RegistrationService;
 import health.ehr.support.security.Role;
 import jakarta.annotation.security.PermitAll;

@@ -2,13 +2,12 @@ package health.ehr.identity.rest;
 
 import health.ehr.identity.service.ConsentSigner.Consent;
 import health.ehr.identity.service.ConsentSigner.Kind;
-import health.ehr.identity.service.ConsentSigner.Signature;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.UUID;
 
-/** Body and answer of the internal consent-signing endpoint. */
+/** The body the internal consent-signing endpoint reads. Answer: {@link SigningViews}. */
 public final class SigningRequests {
 
     private SigningRequests() {
@@ -26,16 +25,6 @@ public final class SigningRequests {
 
         Consent toConsent() {
             return new Consent(kind, patientId, granteeId, scopeHash, expiresAt, nonce);
-        }
-    }
-
-    /** The signature (65 bytes r‖s‖v) and what it was computed over. */
-    public record ConsentSignature(String patientChainId, String granteeChainId, String controllerAddress,
-            String digest, String signature) {
-
-        static ConsentSignature of(Signature s) {
-            return new ConsentSignature(s.patientChainId(), s.granteeChainId(), s.controllerAddress(), s.digest(),
-                    s.signature());
         }
     }
 }

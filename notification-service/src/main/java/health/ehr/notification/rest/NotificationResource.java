@@ -1,6 +1,8 @@
 package health.ehr.notification.rest;
 
-import health.ehr.notification.Delivery;
+import health.ehr.notification.rest.NotificationRequests.PreferencesRequest;
+import health.ehr.notification.rest.NotificationViews.NotificationView;
+import health.ehr.notification.rest.NotificationViews.PreferencesView;
 import health.ehr.notification.service.NotificationService;
 import health.ehr.support.rest.Page;
 import health.ehr.support.rest.PageRequest;
@@ -8,8 +10,6 @@ import health.ehr.support.security.Caller;
 import health.ehr.support.security.Role;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -18,7 +18,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -27,30 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
 public class NotificationResource {
-
-    /** One delivery as the API shows it; {@code lastError} says why a mail is retried or parked. */
-    public record NotificationView(UUID notificationId, String eventId, String recipient, String template,
-            String status, int attempts, Instant sentAt, String lastError) {
-
-        static NotificationView of(Delivery d) {
-            return new NotificationView(d.deliveryId, d.eventId, d.recipient, d.template, d.status.name(), d.attempts,
-                    d.sentAt, d.lastError);
-        }
-    }
-
-    /**
-     * {@code emailEnabled=false} stops non-essential mail (appointments, reminders, shared records);
-     * security mail (emergency access, consent changes) is always sent. {@code reminderLeadHours}:
-     * 1–24 (appointment-service announces reminders 24 h ahead; the mail waits until this lead).
-     */
-    public record PreferencesRequest(@NotNull(message = "is required") Boolean emailEnabled,
-            @Min(value = 1, message = "must be at least 1") @Max(value = 24, message = "must be at most 24")
-            Integer reminderLeadHours) {
-    }
-
-    /** The stored preferences. */
-    public record PreferencesView(boolean emailEnabled, int reminderLeadHours) {
-    }
 
     private final NotificationService service;
     private final Caller caller;

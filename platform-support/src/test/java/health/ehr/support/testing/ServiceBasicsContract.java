@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.hasItem;
 
 import health.ehr.support.security.VerifiedTokenCache;
@@ -15,13 +16,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every service promises regardless of its domain: ready only when its hard dependencies
  * answer, its OpenAPI document (a summary on every operation) and Prometheus metrics served,
- * problem+json for unknown paths, and bearer tokens verified through platform-support's
- * {@link VerifiedTokenCache}.
+ * problem+json for unknown paths, bearer tokens verified through platform-support's
+ * {@link VerifiedTokenCache}, and the settings every service shares (platform-support's
+ * {@code META-INF/microprofile-config.properties}) in force.
  * Each service's {@code HealthResourceTest} is a {@code @QuarkusTest} that extends this.
  */
 public abstract class ServiceBasicsContract {
@@ -82,5 +87,37 @@ public abstract class ServiceBasicsContract {
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404));
+    }
+
+    /**
+     * The settings every service shares come from platform-support's
+     * {@code META-INF/microprofile-config.properties}, with the values each service's own
+     * application.properties used to repeat.
+     */
+    @Test
+    void seesTheSettingsEveryServiceShares() {
+        Config config = ConfigProvider.getConfig();
+        Map<String, String> env = System.getenv();
+        String service = config.getValue("quarkus.application.name", String.class);
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("quarkus.datasource.username", env.getOrDefault("EHR_DB_USER", "ehr")),
+                Map.entry("quarkus.datasource.jdbc.max-size", "16"),
+                Map.entry("quarkus.datasource.jdbc.transaction-isolation-level", "read-committed"),
+                Map.entry("quarkus.flyway.migrate-at-start", "true"),
+                Map.entry("quarkus.flyway.clean-at-start", "true"),
+                Map.entry("quarkus.hibernate-orm.schema-management.strategy", "validate"),
+                Map.entry("kafka.bootstrap.servers", env.getOrDefault("EHR_KAFKA_BOOTSTRAP", "localhost:9092")),
+                Map.entry("kafka.default.api.timeout.ms", "5000"),
+                Map.entry("kafka.request.timeout.ms", "3000"),
+                Map.entry("ehr.messaging.consumer-group", service + "-test"),
+                Map.entry("mp.jwt.verify.audiences", "ehr-api"),
+                Map.entry("smallrye.jwt.path.groups", "groups"));
+        Map<String, String> seen = new TreeMap<>();
+        expected.keySet().forEach(key -> seen.put(key, config.getOptionalValue(key, String.class).orElse(null)));
+        assertEquals(new TreeMap<>(expected), seen);
+        assertTrue(config.getValue("mp.jwt.verify.issuer", String.class).endsWith("/realms/ehr"));
+        // quarkus.http.test-port=0: Quarkus puts the free port it picked in its place, never its default 8081.
+        int port = config.getValue("quarkus.http.test-port", Integer.class);
+        assertTrue(port > 0 && port != 8081, "test port " + port);
     }
 }

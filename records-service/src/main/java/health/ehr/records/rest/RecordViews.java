@@ -6,7 +6,7 @@ import health.ehr.records.service.AccessLog;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The records API's request and response shapes. */
+/** What the records API answers (docs/api.md, Records). Bodies it reads: {@link RecordRequests}. */
 public final class RecordViews {
 
     private RecordViews() {
@@ -26,13 +26,6 @@ public final class RecordViews {
     /** An access-log entry as the patient and auditors see it (with its chain hashes). */
     public record AccessView(UUID recordId, UUID actorId, String actorRole, AccessAction action, String purpose,
             Instant at, boolean emergency, long seq, String hash) {
-    }
-
-    /** Body of an emergency-access request. */
-    public record EmergencyRequest(
-            @jakarta.validation.constraints.NotBlank(message = "is required")
-            @jakarta.validation.constraints.Size(min = 10, max = 1000, message = "must be 10 to 1000 characters")
-            String reason) {
     }
 
     /** Answer of an emergency-access request. */

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,8 +27,7 @@ import org.junit.jupiter.api.Test;
  * after the SMTP server accepted the mail. 200 bookings, produced 20 per second.
  */
 @QuarkusTest
-@Tag("bench")
-class MailLatencyBenchTest {
+class MailLatencyBench {
 
     @Inject
     DeliveryRepository deliveries;

@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +31,7 @@ import org.junit.jupiter.api.Test;
  * latency percentiles and the double-booking count; asserts only correctness.
  */
 @QuarkusTest
-@Tag("bench")
-class BookingBenchTest {
+class BookingBench {
 
     @Inject
     EntityManager em;

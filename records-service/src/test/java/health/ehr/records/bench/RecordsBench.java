@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * up: the packaged service is started as its own process with {@code -Xmx128m} on port 18082, so
  * the 1 GiB round trip also proves that neither upload nor download holds a record in memory.
  */
-class RecordsBenchmark {
+class RecordsBench {
 
     private static final int PORT = 18082;
     private URI records;
