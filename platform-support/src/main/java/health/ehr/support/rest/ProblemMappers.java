@@ -100,6 +100,14 @@ public class ProblemMappers {
                     "The database is not reachable right now; try again shortly.").toResponse())
                     .header("Retry-After", "5").build();
         }
+        if (contention(e)) {
+            // The database rolled the transaction back to break a deadlock or a lock wait: nothing was
+            // written, and the same request a moment later succeeds.
+            LOG.warnf("transaction rolled back by the database (lock contention): %s", e.getMessage());
+            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "busy",
+                    "The request met a concurrent one and was not applied; try again.").toResponse())
+                    .header("Retry-After", "1").build();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", errorId);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "internal",
@@ -118,6 +126,24 @@ public class ProblemMappers {
             }
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
                     && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the database rolled the transaction back over a lock: a deadlock (SQLState 40001, MySQL
+     * error 1213) or a lock wait timeout (1205), as the driver or Hibernate reports it. */
+    static boolean contention(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransactionRollbackException
+                    || t.getClass().getName().endsWith("LockAcquisitionException")
+                    || t.getClass().getName().endsWith("PessimisticLockException")
+                    || t.getClass().getName().endsWith("LockTimeoutException")) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && (sql.getErrorCode() == 1213 || sql.getErrorCode() == 1205
+                    || sql.getSQLState() != null && sql.getSQLState().startsWith("40"))) {
                 return true;
             }
         }

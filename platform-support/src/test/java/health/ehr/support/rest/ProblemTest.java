@@ -35,6 +35,21 @@ class ProblemTest {
     }
 
     @Test
+    void aDeadlockOrLockWaitIs503WithRetryAfterNever500() {
+        RuntimeException deadlock = new IllegalStateException("could not execute statement",
+                new java.sql.SQLException("Deadlock found when trying to get lock; try restarting transaction",
+                        "40001", 1213));
+        Response busy = new ProblemMappers().unexpected(deadlock);
+        assertEquals(503, busy.getStatus());
+        assertEquals("1", busy.getHeaderString("Retry-After"));
+        assertEquals("https://ehr.health/problems/busy", ((Problem) busy.getEntity()).type());
+
+        Response lockWait = new ProblemMappers().unexpected(new IllegalStateException("update failed",
+                new java.sql.SQLException("Lock wait timeout exceeded; try restarting transaction", "HY000", 1205)));
+        assertEquals(503, lockWait.getStatus());
+    }
+
+    @Test
     void pagesMapTheirItemsAndKeepTheirPosition() {
         Page<Integer> page = new Page<>(List.of(1, 2), 3, 2, 9);
 

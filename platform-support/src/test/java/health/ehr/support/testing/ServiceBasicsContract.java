@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 
+import health.ehr.support.rest.SecurityHeaders;
 import health.ehr.support.security.VerifiedTokenCache;
 import io.quarkus.arc.ClientProxy;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -87,6 +89,25 @@ public abstract class ServiceBasicsContract {
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404));
+    }
+
+    /**
+     * Every answer carries the security headers the service sets itself (platform-support's
+     * {@link SecurityHeaders}); API answers, problems included, are never cached and run nothing.
+     */
+    @Test
+    void everyAnswerCarriesTheSecurityHeaders() {
+        given().when().get(apiArea() + "/no-such-thing/really")
+                .then().statusCode(404)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", SecurityHeaders.CONTENT_SECURITY_POLICY);
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Content-Security-Policy", nullValue());
     }
 
     /**

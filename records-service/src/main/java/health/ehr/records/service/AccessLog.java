@@ -27,9 +27,10 @@ import org.jboss.logging.Logger;
 /**
  * The append-only access log. Each patient's entries form a hash chain: an entry's hash covers the
  * previous entry's hash and the entry's own fields, so changing or removing a past entry breaks
- * every later hash ({@link #verify}). Appends for one patient are serialised by a row lock on the
- * chain's head; the head is sealed periodically ({@code AuditHeadSealed}), which chain-anchor-service
- * anchors like a record, so even the platform cannot rewrite the log unnoticed.
+ * every later hash ({@link #verify}). Appends for one patient are serialised by an exclusive row
+ * lock on the chain's head (never a shared one first: see {@link #lockHead}); the head is sealed
+ * periodically ({@code AuditHeadSealed}), which chain-anchor-service anchors like a record, so even
+ * the platform cannot rewrite the log unnoticed.
  */
 @ApplicationScoped
 public class AccessLog {
@@ -51,11 +52,7 @@ public class AccessLog {
     @Transactional(Transactional.TxType.MANDATORY)
     public AccessLogEntry append(UUID patientId, UUID recordId, UUID actorId, String actorRole, AccessAction action,
             String purpose, boolean emergency) {
-        em.createNativeQuery("INSERT IGNORE INTO access_log_head (patient_id, seq, hash, sealed_seq)"
-                + " VALUES (?1, 0, ?2, 0)").setParameter(1, Ids.bytes(patientId)).setParameter(2, GENESIS)
-                .executeUpdate();
-        Object[] head = (Object[]) em.createNativeQuery("SELECT seq, hash FROM access_log_head WHERE patient_id = ?1"
-                + " FOR UPDATE").setParameter(1, Ids.bytes(patientId)).getSingleResult();
+        Object[] head = lockHead(patientId);
         AccessLogEntry entry = new AccessLogEntry();
         entry.entryId = Ids.timeOrdered();
         entry.patientId = patientId;
@@ -75,6 +72,30 @@ public class AccessLog {
                 .executeUpdate();
         outbox.append(new RecordAccessed(recordId, patientId, actorId, actorRole, action.name(), purpose, entry.at));
         return entry;
+    }
+
+    /**
+     * Locks the patient's chain head exclusively (creating it at the genesis hash on the first entry)
+     * and returns {seq, hash}. Only exclusive locks are ever asked for, so concurrent appends queue
+     * on the head instead of deadlocking: an {@code INSERT IGNORE} that meets the existing row takes a
+     * shared lock on it, and two appends each holding that shared lock while asking for the exclusive
+     * one deadlocked (the database then rolled one back: a failed read). An existing head, the common
+     * case, costs one locking read; {@code ON DUPLICATE KEY UPDATE} locks a row another first entry
+     * created meanwhile exclusively, too.
+     */
+    private Object[] lockHead(UUID patientId) {
+        byte[] id = Ids.bytes(patientId);
+        @SuppressWarnings("unchecked")
+        List<Object[]> head = em.createNativeQuery("SELECT seq, hash FROM access_log_head WHERE patient_id = ?1"
+                + " FOR UPDATE").setParameter(1, id).getResultList();
+        if (!head.isEmpty()) {
+            return head.get(0);
+        }
+        em.createNativeQuery("INSERT INTO access_log_head (patient_id, seq, hash, sealed_seq) VALUES (?1, 0, ?2, 0)"
+                + " ON DUPLICATE KEY UPDATE patient_id = patient_id").setParameter(1, id).setParameter(2, GENESIS)
+                .executeUpdate();
+        return (Object[]) em.createNativeQuery("SELECT seq, hash FROM access_log_head WHERE patient_id = ?1"
+                + " FOR UPDATE").setParameter(1, id).getSingleResult();
     }
 
     /** A page of a patient's log, newest first. */

@@ -93,6 +93,44 @@ class RecordsResourceTest {
                 .then().statusCode(200).body("recordId", equalTo(recordId));
     }
 
+    /**
+     * An uploaded HTML page is served as what it is, but can never run as the platform (whose origin
+     * the portal shares): sandboxed, nothing loaded, not sniffed, not cached; the record's metadata
+     * and an error answer are not cached either.
+     */
+    @Test
+    void anUploadedHtmlRecordCanNeverRunAsThePlatform() {
+        byte[] page = "<html><body><script>fetch('/api/records')</script></body></html>".getBytes();
+        String recordId = given().auth().oauth2(patient.token())
+                .multiPart("patientId", patient.id().toString())
+                .multiPart("category", "CLINICAL_NOTE")
+                .multiPart("title", "A page")
+                .multiPart("file", "page.html", page, "text/html")
+                .when().post("/api/records")
+                .then().statusCode(201)
+                .header("Cache-Control", "no-store")
+                .header("X-Content-Type-Options", "nosniff")
+                .extract().path("recordId");
+
+        given().auth().oauth2(patient.token()).when().get("/api/records/" + recordId + "/content")
+                .then().statusCode(200)
+                .contentType(containsString("text/html"))
+                .header("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", "no-store")
+                .header("Referrer-Policy", "no-referrer");
+        given().auth().oauth2(patient.token()).when().get("/api/records/" + recordId)
+                .then().statusCode(200)
+                .contentType("application/json")
+                .header("Cache-Control", "no-store")
+                .header("X-Content-Type-Options", "nosniff");
+        given().when().get("/api/records/" + recordId)
+                .then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("Cache-Control", "no-store")
+                .header("X-Content-Type-Options", "nosniff");
+    }
+
     @Test
     void aRecordOfSeveralStoragePartsRoundTripsByteForByte() throws Exception {
         // The test profile's parts are 5 MiB: this is three parts, the last one short.
