@@ -64,6 +64,10 @@ public class Consent {
     @Column(name = "grantee_chain_id")
     public String granteeChainId;
 
+    /** The grantee's organisation (0x bytes32, OrganizationRegistry) when another installation; null = this one. */
+    @Column(name = "grantee_organization_id")
+    public String granteeOrganizationId;
+
     @Column(name = "grant_nonce")
     public long grantNonce;
 

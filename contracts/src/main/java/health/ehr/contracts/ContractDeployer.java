@@ -26,10 +26,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.Contract;
 import org.web3j.tx.RawTransactionManager;
-import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.ContractGasProvider;
-import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.tx.gas.StaticEIP1559GasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
@@ -274,7 +272,7 @@ public final class ContractDeployer {
 
             OrganizationRegistry organizations = organizationRegistry(web3j, transactions, gas, deployer,
                     existing.orElse(null));
-            member(organizations, organizationId, deployer, local);
+            member(web3j, organizations, organizationId, deployer, local);
             Deployment deployment = new Deployment(nodeChainId, local.patientRegistry(), local.consentRegistry(),
                     local.anchorRegistry(), organizations.getContractAddress(), organizationId);
             Path json = jsonTwin(output);
@@ -339,24 +337,21 @@ public final class ContractDeployer {
     }
 
     private static boolean isMember(Web3j web3j, String registry, String organizationId) throws Exception {
-        OrganizationRegistry organizations = OrganizationRegistry.load(registry, web3j,
-                new ReadonlyTransactionManager(web3j, null), new DefaultGasProvider());
-        OrganizationRegistry.Organization entry =
-                organizations.organization(Numeric.hexStringToByteArray(organizationId)).send();
-        return entry.status.signum() != 0;
+        return OrganizationEntry.read(web3j, registry, Numeric.hexStringToByteArray(organizationId)).status()
+                != OrganizationEntry.NONE;
     }
 
     /**
      * Admits this installation unless it is a member; a member whose entry names other registries
      * than this deployment's gets them updated when the deployer is its controller.
      */
-    private void member(OrganizationRegistry organizations, String organizationId, Credentials deployer,
-            Deployment local) throws Exception {
+    private void member(Web3j web3j, OrganizationRegistry organizations, String organizationId,
+            Credentials deployer, Deployment local) throws Exception {
         byte[] id = Numeric.hexStringToByteArray(organizationId);
-        OrganizationRegistry.Organization entry = organizations.organization(id).send();
+        OrganizationEntry entry = OrganizationEntry.read(web3j, organizations.getContractAddress(), id);
         String controller = Objects.requireNonNullElse(settings.organizationController(), deployer.getAddress())
                 .toLowerCase(Locale.ROOT);
-        if (entry.status.signum() == 0) {
+        if (entry.status() == OrganizationEntry.NONE) {
             if (!organizations.hasRole(organizations.GOVERNOR_ROLE().send(), deployer.getAddress()).send()) {
                 throw new IllegalStateException("organisation " + settings.organizationName() + " (" + organizationId
                         + ") is not a member of OrganizationRegistry " + organizations.getContractAddress()
@@ -372,19 +367,19 @@ public final class ContractDeployer {
                     + controller + ", tx " + receipt.getTransactionHash() + ")");
             return;
         }
-        boolean sameRegistries = local.patientRegistry().equalsIgnoreCase(entry.patientRegistry)
-                && local.consentRegistry().equalsIgnoreCase(entry.consentRegistry)
-                && local.anchorRegistry().equalsIgnoreCase(entry.anchorRegistry);
+        boolean sameRegistries = local.patientRegistry().equalsIgnoreCase(entry.patientRegistry())
+                && local.consentRegistry().equalsIgnoreCase(entry.consentRegistry())
+                && local.anchorRegistry().equalsIgnoreCase(entry.anchorRegistry());
         if (sameRegistries) {
             log.accept("organisation " + organizationId + " already a member");
-        } else if (entry.controller.equalsIgnoreCase(deployer.getAddress())) {
+        } else if (entry.controller().equalsIgnoreCase(deployer.getAddress())) {
             TransactionReceipt receipt = organizations.setRegistries(id, local.patientRegistry(),
                     local.consentRegistry(), local.anchorRegistry()).send();
             log.accept("organisation " + organizationId + ": registries updated (tx "
                     + receipt.getTransactionHash() + ")");
         } else {
             log.accept("WARNING organisation " + organizationId + " names other registries than this deployment;"
-                    + " its controller " + entry.controller + " must call setRegistries");
+                    + " its controller " + entry.controller() + " must call setRegistries");
         }
     }
 

@@ -214,6 +214,13 @@ class ContractsIT {
         assertEquals(deployment.consentRegistry(), entry.consentRegistry.toLowerCase());
         assertEquals(deployment.anchorRegistry(), entry.anchorRegistry.toLowerCase());
         assertEquals(ACCOUNT_9, entry.controller.toLowerCase());
+        OrganizationEntry raw = OrganizationEntry.read(web3j, deployment.organizationRegistry(),
+                Numeric.hexStringToByteArray(deployment.organizationId()));
+        assertEquals(OrganizationEntry.ACTIVE, raw.status());
+        assertEquals(deployment.consentRegistry(), raw.consentRegistry());
+        assertEquals(ACCOUNT_9, raw.controller());
+        assertEquals(ACCOUNT_9, raw.signer(), "placeholder signer: the controller");
+        assertEquals(entry.updatedAt.longValueExact(), raw.updatedAt());
         List<String> lines = Files.readAllLines(envFile);
         assertEquals("ORGANIZATION_REGISTRY=" + deployment.organizationRegistry(), lines.get(4));
         assertEquals("ORGANIZATION_ID=" + deployment.organizationId(), lines.get(5));

@@ -120,6 +120,20 @@ public class ChainClient {
         return consents.revokeWithSig(patientId, granteeId, scopeHash, nonce, signature).encodeFunctionCall();
     }
 
+    /** A grant to a party of another organisation (ConsentRegistry.grantRemoteWithSig). */
+    public String encodeGrantRemote(byte[] patientId, byte[] granteeOrganizationId, byte[] granteeId,
+            byte[] scopeHash, long expiresAt, BigInteger nonce, byte[] signature) {
+        return consents.grantRemoteWithSig(patientId, granteeOrganizationId, granteeId, scopeHash,
+                BigInteger.valueOf(expiresAt), nonce, signature).encodeFunctionCall();
+    }
+
+    /** Revoking a grant to a party of another organisation (ConsentRegistry.revokeRemoteWithSig). */
+    public String encodeRevokeRemote(byte[] patientId, byte[] granteeOrganizationId, byte[] granteeId,
+            byte[] scopeHash, BigInteger nonce, byte[] signature) {
+        return consents.revokeRemoteWithSig(patientId, granteeOrganizationId, granteeId, scopeHash, nonce, signature)
+                .encodeFunctionCall();
+    }
+
     // ---- reads ----
 
     /** The node's chain id, through the short-timeout client of the readiness check. */

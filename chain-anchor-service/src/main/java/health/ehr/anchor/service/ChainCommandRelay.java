@@ -98,6 +98,9 @@ public class ChainCommandRelay implements TransactionOutcomes {
             bytes32(c.patientChainId(), "patientChainId");
             bytes32(c.granteeChainId(), "granteeChainId");
             bytes32(c.scopeHash(), "scopeHash");
+            if (c.remote()) {
+                bytes32(c.granteeOrganizationId(), "granteeOrganizationId");
+            }
             positive(c.expiresAt(), "expiresAt");
             uint256(c.nonce(), "nonce");
             signature(c.signature(), "signature");
@@ -108,6 +111,9 @@ public class ChainCommandRelay implements TransactionOutcomes {
             bytes32(c.patientChainId(), "patientChainId");
             bytes32(c.granteeChainId(), "granteeChainId");
             bytes32(c.scopeHash(), "scopeHash");
+            if (c.remote()) {
+                bytes32(c.granteeOrganizationId(), "granteeOrganizationId");
+            }
             uint256(c.nonce(), "nonce");
             signature(c.signature(), "signature");
         } else {
@@ -251,6 +257,13 @@ public class ChainCommandRelay implements TransactionOutcomes {
                     chain.encodeRegister(bytes32(c.chainId(), "chainId"), address(c.controllerAddress(),
                             "controllerAddress")));
         }
+        if (payload instanceof GrantConsent c && c.remote()) {
+            return new Call(ChainTransaction.Purpose.GRANT_CONSENT, chain.consentRegistry(),
+                    chain.encodeGrantRemote(bytes32(c.patientChainId(), "patientChainId"),
+                            bytes32(c.granteeOrganizationId(), "granteeOrganizationId"),
+                            bytes32(c.granteeChainId(), "granteeChainId"), bytes32(c.scopeHash(), "scopeHash"),
+                            c.expiresAt(), uint256(c.nonce(), "nonce"), signature(c.signature(), "signature")));
+        }
         if (payload instanceof GrantConsent c) {
             return new Call(ChainTransaction.Purpose.GRANT_CONSENT, chain.consentRegistry(),
                     chain.encodeGrant(bytes32(c.patientChainId(), "patientChainId"),
@@ -258,6 +271,13 @@ public class ChainCommandRelay implements TransactionOutcomes {
                             c.expiresAt(), uint256(c.nonce(), "nonce"), signature(c.signature(), "signature")));
         }
         RevokeConsent c = (RevokeConsent) payload;
+        if (c.remote()) {
+            return new Call(ChainTransaction.Purpose.REVOKE_CONSENT, chain.consentRegistry(),
+                    chain.encodeRevokeRemote(bytes32(c.patientChainId(), "patientChainId"),
+                            bytes32(c.granteeOrganizationId(), "granteeOrganizationId"),
+                            bytes32(c.granteeChainId(), "granteeChainId"), bytes32(c.scopeHash(), "scopeHash"),
+                            uint256(c.nonce(), "nonce"), signature(c.signature(), "signature")));
+        }
         return new Call(ChainTransaction.Purpose.REVOKE_CONSENT, chain.consentRegistry(),
                 chain.encodeRevoke(bytes32(c.patientChainId(), "patientChainId"),
                         bytes32(c.granteeChainId(), "granteeChainId"), bytes32(c.scopeHash(), "scopeHash"),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.ehr.anchor.testing.EventBus;
 import health.ehr.anchor.testing.TestChain;
 import health.ehr.contracts.ConsentTypedData;
+import health.ehr.contracts.NetworkIds;
 import health.ehr.contracts.generated.ConsentRegistry;
 import health.ehr.events.CloudEvent;
 import health.ehr.events.EventCodec;
@@ -101,6 +102,38 @@ class ChainCommandRelayTest {
                     hex(grantee), hex(scope), "1", hex(revokeSig)));
             Poll.until("the revocation is on chain", DEADLINE,
                     () -> !consents.isPermitted(patient.chainId, grantee, scope).send(), () -> anvil.mine(1));
+        }
+    }
+
+    @Test
+    void aRemoteGrantAndItsRevocationReachTheChainThroughTheRemotePath() throws Exception {
+        try (EventBus bus = new EventBus(clients); EventBus.Reader anchorTopic = bus.readerAtEnd(Topics.ANCHOR);
+                Anvil anvil = Anvil.shared()) {
+            Patient patient = new Patient();
+            byte[] organization = NetworkIds.organizationId("hospital-b");
+            byte[] grantee = NetworkIds.remoteGranteeId(organization, UUID.randomUUID());
+            byte[] scope = random32();
+            long expiresAt = latestTimestamp(anvil) + 3600;
+            byte[] signature = ConsentTypedData.sign(typedData().grantRemoteDigest(patient.chainId, organization,
+                    grantee, scope, expiresAt, BigInteger.ZERO), patient.controller);
+            bus.publish(patient.register());
+            bus.publish(new GrantConsent(UUID.randomUUID(), UUID.randomUUID(), patient.id, hex(patient.chainId),
+                    hex(grantee), hex(scope), expiresAt, "0", hex(signature), hex(organization)));
+            awaitEvents(anchorTopic, anvil, e ->
+                    e.data() instanceof PatientRegisteredOnChain r && r.patientId().equals(patient.id));
+            ConsentRegistry consents = consents(anvil);
+            Poll.until("the remote grant is on chain", DEADLINE,
+                    () -> consents.isPermittedRemote(patient.chainId, organization, grantee, scope).send(),
+                    () -> anvil.mine(1));
+            assertTrue(!consents.isPermitted(patient.chainId, grantee, scope).send(), "not a local grant");
+
+            byte[] revokeSig = ConsentTypedData.sign(typedData().revokeRemoteDigest(patient.chainId, organization,
+                    grantee, scope, BigInteger.ONE), patient.controller);
+            bus.publish(new RevokeConsent(UUID.randomUUID(), UUID.randomUUID(), patient.id, hex(patient.chainId),
+                    hex(grantee), hex(scope), "1", hex(revokeSig), hex(organization)));
+            Poll.until("the remote revocation is on chain", DEADLINE,
+                    () -> !consents.isPermittedRemote(patient.chainId, organization, grantee, scope).send(),
+                    () -> anvil.mine(1));
         }
     }
 

@@ -3,6 +3,7 @@ package health.ehr.consent.client;
 import health.ehr.consent.config.ConsentConfig;
 import health.ehr.contracts.ChainUnavailableException;
 import health.ehr.contracts.ConsentTypedData;
+import health.ehr.contracts.OrganizationEntry;
 import health.ehr.contracts.generated.ConsentRegistry;
 import health.ehr.contracts.generated.PatientRegistry;
 import jakarta.annotation.PreDestroy;
@@ -41,6 +42,15 @@ public class ConsentChain {
     public static final String GRANTED_TOPIC = EventEncoder.encode(ConsentRegistry.CONSENTGRANTED_EVENT);
     /** topic0 of {@code ConsentRevoked}. */
     public static final String REVOKED_TOPIC = EventEncoder.encode(ConsentRegistry.CONSENTREVOKED_EVENT);
+    /** topic0 of {@code ConsentGrantedRemote} (a grantee of another organisation). */
+    public static final String GRANTED_REMOTE_TOPIC =
+            EventEncoder.encode(ConsentRegistry.CONSENTGRANTEDREMOTE_EVENT);
+    /** topic0 of {@code ConsentRevokedRemote}. */
+    public static final String REVOKED_REMOTE_TOPIC =
+            EventEncoder.encode(ConsentRegistry.CONSENTREVOKEDREMOTE_EVENT);
+
+    /** A member's status in OrganizationRegistry, as far as a grant to one of its parties cares. */
+    public enum MemberStatus { UNKNOWN, ACTIVE, SUSPENDED }
 
     private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
@@ -50,6 +60,8 @@ public class ConsentChain {
     private final ConsentRegistry registry;
     private final ConsentTypedData typedData;
     private volatile PatientRegistry patients;
+    private final String organizations;
+    private final String organizationId;
 
     public ConsentChain(ConsentConfig config) {
         this.settings = config.chain();
@@ -62,6 +74,34 @@ public class ConsentChain {
         this.registry = ConsentRegistry.load(registryAddress, web3j,
                 new ReadonlyTransactionManager(web3j, ZERO_ADDRESS), new DefaultGasProvider());
         this.typedData = new ConsentTypedData(settings.id(), registryAddress);
+        this.organizations = settings.organizationRegistry().filter(a -> !a.isBlank())
+                .map(a -> a.strip().toLowerCase(Locale.ROOT)).orElse(null);
+        this.organizationId = settings.organizationId().filter(a -> !a.isBlank())
+                .map(a -> a.strip().toLowerCase(Locale.ROOT)).orElse(null);
+    }
+
+    /** This installation's organisation id (lower-case 0x bytes32), empty when not configured. */
+    public Optional<String> organizationId() {
+        return Optional.ofNullable(organizationId);
+    }
+
+    /** Whether the network's OrganizationRegistry is configured (remote grants need it). */
+    public boolean networkConfigured() {
+        return organizations != null;
+    }
+
+    /** The member's status at the latest block ({@code UNKNOWN} when never admitted). */
+    public MemberStatus memberStatus(String organizationIdHex) {
+        if (organizations == null) {
+            throw new ChainUnavailableException("no OrganizationRegistry is configured (ORGANIZATION_REGISTRY)");
+        }
+        OrganizationEntry entry = call("organization",
+                () -> OrganizationEntry.read(web3j, organizations, Numeric.hexStringToByteArray(organizationIdHex)));
+        return switch (entry.status()) {
+            case OrganizationEntry.ACTIVE -> MemberStatus.ACTIVE;
+            case OrganizationEntry.SUSPENDED -> MemberStatus.SUSPENDED;
+            default -> MemberStatus.UNKNOWN;
+        };
     }
 
     /** Whether a ConsentRegistry address is configured (not the zero address). */
@@ -117,11 +157,14 @@ public class ConsentChain {
         return block == null ? Optional.empty() : Optional.of(block.getHash().toLowerCase(Locale.ROOT));
     }
 
-    /** ConsentGranted and ConsentRevoked logs of the registry in blocks {@code from..to}, in chain order. */
+    /**
+     * ConsentGranted and ConsentRevoked logs (and their remote twins) of the registry in blocks
+     * {@code from..to}, in chain order.
+     */
     public List<Log> logs(long from, long to) {
         EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), registryAddress);
-        filter.addOptionalTopics(GRANTED_TOPIC, REVOKED_TOPIC);
+        filter.addOptionalTopics(GRANTED_TOPIC, REVOKED_TOPIC, GRANTED_REMOTE_TOPIC, REVOKED_REMOTE_TOPIC);
         List<EthLog.LogResult> results = call("eth_getLogs", () -> check(web3j.ethGetLogs(filter).send()).getLogs());
         return results.stream().map(r -> (Log) r.get())
                 .sorted((a, b) -> a.getBlockNumber().equals(b.getBlockNumber())

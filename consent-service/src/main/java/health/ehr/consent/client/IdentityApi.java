@@ -1,5 +1,6 @@
 package health.ehr.consent.client;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -33,9 +34,20 @@ public interface IdentityApi {
             String controllerAddress) {
     }
 
-    /** Body of {@code POST /consent-signatures}: kind GRANT or REVOKE; expiresAt (unix seconds) for grants only. */
+    /**
+     * Body of {@code POST /consent-signatures}: kind GRANT or REVOKE; expiresAt (unix seconds) for grants only;
+     * granteeOrganizationId only for a grantee of another installation (GrantRemote / RevokeRemote), left out
+     * of the JSON otherwise so the local request is exactly what it always was.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record SigningRequest(String kind, UUID patientId, UUID granteeId, String scopeHash, Long expiresAt,
-            String nonce) {
+            String nonce, String granteeOrganizationId) {
+
+        /** A local Grant or Revoke. */
+        public SigningRequest(String kind, UUID patientId, UUID granteeId, String scopeHash, Long expiresAt,
+                String nonce) {
+            this(kind, patientId, granteeId, scopeHash, expiresAt, nonce, null);
+        }
     }
 
     /** Answer of {@code POST /consent-signatures}. */

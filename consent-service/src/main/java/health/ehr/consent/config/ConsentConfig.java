@@ -2,6 +2,7 @@ package health.ehr.consent.config;
 
 import io.smallrye.config.ConfigMapping;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Typed configuration of consent-service (prefix {@code consent}); defaults in application.properties. */
 @ConfigMapping(prefix = "consent")
@@ -76,6 +77,18 @@ public interface ConsentConfig {
 
         /** Timeout of one JSON-RPC call. */
         Duration timeout();
+
+        /**
+         * Address of the network's OrganizationRegistry ({@code ORGANIZATION_REGISTRY}); without it a consent
+         * naming another organisation is refused.
+         */
+        Optional<String> organizationRegistry();
+
+        /**
+         * This installation's organisation id ({@code ORGANIZATION_ID}, 0x bytes32): a consent naming it is
+         * a local one.
+         */
+        Optional<String> organizationId();
     }
 
     /** Client-credentials settings of consent-service's Keycloak client. */

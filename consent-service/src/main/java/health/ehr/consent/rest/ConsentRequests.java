@@ -19,6 +19,9 @@ public final class ConsentRequests {
     public static final String SIGNATURE_MESSAGE = "must be 65 bytes of 0x hex (r||s||v)";
     public static final String NONCE_PATTERN = "[0-9]{1,18}";
     public static final String NONCE_MESSAGE = "must be a decimal number";
+    /** An organisation id of OrganizationRegistry: 32 bytes as 0x hex. */
+    public static final String ORGANIZATION_PATTERN = "0x[0-9a-fA-F]{64}";
+    public static final String ORGANIZATION_MESSAGE = "must be an organisation id: 32 bytes of 0x hex";
 
     private ConsentRequests() {
     }
@@ -46,11 +49,15 @@ public final class ConsentRequests {
             String signature,
             @Pattern(regexp = NONCE_PATTERN, message = NONCE_MESSAGE)
             @Schema(description = "the nonce the wallet signature names (409 when the patient's next nonce moved on)")
-            String nonce) {
+            String nonce,
+            @Pattern(regexp = ORGANIZATION_PATTERN, message = ORGANIZATION_MESSAGE)
+            @Schema(description = "the grantee's organisation (OrganizationRegistry id) when it is another"
+                    + " installation of the exchange network; omitted (or this installation's id) = this one")
+            String granteeOrganizationId) {
 
         GrantRequest toRequest() {
             return new GrantRequest(granteeId, scope.categories(), scope.recordIds(), scope.all(), purpose, expiresAt,
-                    signature, nonce);
+                    signature, nonce, granteeOrganizationId);
         }
     }
 }

@@ -21,7 +21,10 @@ public final class ConsentViews {
      * A consent (docs/api.md's fields, then added ones: the scope hash, the revocation's transaction and
      * block, and why the chain refused a grant or revocation).
      */
-    public record ConsentView(UUID consentId, UUID patientId, UUID granteeId, ConsentScope scope, String purpose,
+    public record ConsentView(UUID consentId, UUID patientId, UUID granteeId,
+            @Schema(description = "the grantee's organisation (OrganizationRegistry id, 0x hex) when it is another"
+                    + " installation; null for a party of this one") String granteeOrganizationId,
+            ConsentScope scope, String purpose,
             Instant expiresAt,
             @Schema(enumeration = {"PENDING", "ACTIVE", "REVOKING", "REVOKED", "EXPIRED", "FAILED"}) String status,
             String transactionHash, Long blockNumber, Instant createdAt, Instant updatedAt,
@@ -39,7 +42,8 @@ public final class ConsentViews {
                 case REVOKED -> c.revocationBlockNumber;
                 default -> null;
             };
-            return new ConsentView(c.consentId, c.patientId, c.granteeId, scope, c.purpose, c.expiresAt,
+            return new ConsentView(c.consentId, c.patientId, c.granteeId, c.granteeOrganizationId, scope, c.purpose,
+                    c.expiresAt,
                     c.status.name(), c.transactionHash, c.blockNumber, c.createdAt, c.updatedAt, c.scopeHash,
                     c.revocationTransactionHash, c.revocationBlockNumber, c.failureReason,
                     deciding != null && deciding <= finalizedBlock);
@@ -61,11 +65,13 @@ public final class ConsentViews {
     public record TypedDataView(String kind, String patientChainId, String granteeChainId, String scopeHash,
             Long expiresAt, String nonce, String digest,
             @JsonRawValue @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)
-            String typedData) {
+            String typedData,
+            @Schema(description = "the grantee's organisation for a remote consent (typed data GrantRemote /"
+                    + " RevokeRemote); absent for a local one") String granteeOrganizationId) {
 
         static TypedDataView of(SigningPayload p) {
             return new TypedDataView(p.kind(), p.patientChainId(), p.granteeChainId(), p.scopeHash(), p.expiresAt(),
-                    p.nonce(), p.digest(), p.typedData());
+                    p.nonce(), p.digest(), p.typedData(), p.granteeOrganizationId());
         }
     }
 }

@@ -22,6 +22,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -259,23 +260,48 @@ public class ConsentMirror {
         return new Cursor(cursor.chainId(), cursor.contractAddress(), ancestor, ancestorHash);
     }
 
-    /** Applies one log; false when it was applied before. */
+    /**
+     * Applies one log; false when it was applied before. The remote events (a grantee of another
+     * organisation) are applied like their local twins, through the same chain_log rows, confirmation
+     * depth and rollback; they match only a consent naming the same organisation, and a local log
+     * only a local consent.
+     */
     private boolean apply(Log log, Instant now) {
         String topic = log.getTopics().get(0).toLowerCase(Locale.ROOT);
         long block = log.getBlockNumber().longValueExact();
         int index = log.getLogIndex().intValueExact();
         String blockHash = log.getBlockHash().toLowerCase(Locale.ROOT);
         String txHash = log.getTransactionHash().toLowerCase(Locale.ROOT);
-        if (topic.equals(ConsentChain.GRANTED_TOPIC)) {
-            ConsentRegistry.ConsentGrantedEventResponse e = ConsentRegistry.getConsentGrantedEventFromLog(log);
-            String patient = hex(e.patientId);
-            String grantee = hex(e.granteeId);
-            String scope = hex(e.scopeHash);
-            long nonce = e.nonce.longValueExact();
-            BigInteger expiry = e.expiresAt;
+        boolean grantedLocal = topic.equals(ConsentChain.GRANTED_TOPIC);
+        if (grantedLocal || topic.equals(ConsentChain.GRANTED_REMOTE_TOPIC)) {
+            String patient;
+            String grantee;
+            String scope;
+            long nonce;
+            BigInteger expiry;
+            String organization;
+            if (grantedLocal) {
+                ConsentRegistry.ConsentGrantedEventResponse e = ConsentRegistry.getConsentGrantedEventFromLog(log);
+                patient = hex(e.patientId);
+                grantee = hex(e.granteeId);
+                scope = hex(e.scopeHash);
+                nonce = e.nonce.longValueExact();
+                expiry = e.expiresAt;
+                organization = null;
+            } else {
+                ConsentRegistry.ConsentGrantedRemoteEventResponse e =
+                        ConsentRegistry.getConsentGrantedRemoteEventFromLog(log);
+                patient = hex(e.patientId);
+                grantee = hex(e.granteeId);
+                scope = hex(e.scopeHash);
+                nonce = e.nonce.longValueExact();
+                expiry = e.expiresAt;
+                organization = hex(e.granteeOrganizationId);
+            }
             Optional<Consent> consent = expiry.compareTo(BigInteger.valueOf(MAX_EXPIRY)) > 0 ? Optional.empty()
                     : consents.matchGrant(patient, nonce, grantee, scope,
-                            Instant.ofEpochSecond(expiry.longValueExact()));
+                            Instant.ofEpochSecond(expiry.longValueExact()))
+                            .filter(c -> Objects.equals(c.granteeOrganizationId, organization));
             boolean fresh = mirror.addLog(new AppliedLog(block, index, blockHash, txHash, MirrorRepository.GRANTED,
                     patient, grantee, scope, expiry.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue(), nonce,
                     consent.map(c -> c.consentId).orElse(null)));
@@ -286,16 +312,34 @@ public class ConsentMirror {
             }
             return fresh;
         }
-        if (topic.equals(ConsentChain.REVOKED_TOPIC)) {
-            ConsentRegistry.ConsentRevokedEventResponse e = ConsentRegistry.getConsentRevokedEventFromLog(log);
-            String patient = hex(e.patientId);
-            String grantee = hex(e.granteeId);
-            String scope = hex(e.scopeHash);
-            long nonce = e.nonce.longValueExact();
+        boolean revokedLocal = topic.equals(ConsentChain.REVOKED_TOPIC);
+        if (revokedLocal || topic.equals(ConsentChain.REVOKED_REMOTE_TOPIC)) {
+            String patient;
+            String grantee;
+            String scope;
+            long nonce;
+            String organization;
+            if (revokedLocal) {
+                ConsentRegistry.ConsentRevokedEventResponse e = ConsentRegistry.getConsentRevokedEventFromLog(log);
+                patient = hex(e.patientId);
+                grantee = hex(e.granteeId);
+                scope = hex(e.scopeHash);
+                nonce = e.nonce.longValueExact();
+                organization = null;
+            } else {
+                ConsentRegistry.ConsentRevokedRemoteEventResponse e =
+                        ConsentRegistry.getConsentRevokedRemoteEventFromLog(log);
+                patient = hex(e.patientId);
+                grantee = hex(e.granteeId);
+                scope = hex(e.scopeHash);
+                nonce = e.nonce.longValueExact();
+                organization = hex(e.granteeOrganizationId);
+            }
             // Our own revocation by its nonce; else (signed elsewhere, e.g. by the patient's wallet) the
             // granted consent with the same key, which the chain has just removed.
             Optional<Consent> consent = consents.matchRevoke(patient, nonce, grantee, scope)
-                    .or(() -> consents.grantedWithKey(patient, grantee, scope));
+                    .or(() -> consents.grantedWithKey(patient, grantee, scope))
+                    .filter(c -> Objects.equals(c.granteeOrganizationId, organization));
             boolean fresh = mirror.addLog(new AppliedLog(block, index, blockHash, txHash, MirrorRepository.REVOKED,
                     patient, grantee, scope, null, nonce, consent.map(c -> c.consentId).orElse(null)));
             if (fresh) {

@@ -13,6 +13,7 @@ import health.ehr.consent.client.IdentityUnavailableException;
 import health.ehr.consent.config.ConsentConfig;
 import health.ehr.consent.repository.ConsentRepository;
 import health.ehr.contracts.ConsentTypedData;
+import health.ehr.contracts.NetworkIds;
 import health.ehr.events.chain.GrantConsent;
 import health.ehr.events.chain.RevokeConsent;
 import health.ehr.events.consent.ConsentRequested;
@@ -73,9 +74,32 @@ public class ConsentService {
         this.json = json;
     }
 
-    /** The parts of a grant that are checked before any lock is taken. */
+    /**
+     * The parts of a grant that are checked before any lock is taken; {@code organization} is the
+     * grantee's organisation when it is another installation, else null.
+     */
     private record PreparedGrant(Party patient, Party grantee, ConsentScope scope, String scopeHash,
-            Instant expiresAt, Optional<String> onChainController) {
+            Instant expiresAt, Optional<String> onChainController, String organization) {
+
+        byte[] digest(ConsentTypedData typed, long nonce) {
+            long expiry = expiresAt.getEpochSecond();
+            BigInteger n = BigInteger.valueOf(nonce);
+            return organization == null
+                    ? typed.grantDigest(bytes32(patient.chainId()), bytes32(grantee.chainId()), bytes32(scopeHash),
+                            expiry, n)
+                    : typed.grantRemoteDigest(bytes32(patient.chainId()), bytes32(organization),
+                            bytes32(grantee.chainId()), bytes32(scopeHash), expiry, n);
+        }
+
+        String json(ConsentTypedData typed, long nonce) {
+            long expiry = expiresAt.getEpochSecond();
+            BigInteger n = BigInteger.valueOf(nonce);
+            return organization == null
+                    ? typed.grantJson(bytes32(patient.chainId()), bytes32(grantee.chainId()), bytes32(scopeHash),
+                            expiry, n)
+                    : typed.grantRemoteJson(bytes32(patient.chainId()), bytes32(organization),
+                            bytes32(grantee.chainId()), bytes32(scopeHash), expiry, n);
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -93,8 +117,7 @@ public class ConsentService {
             }
             requireNonce(request.nonce(), nonce);
             long expiry = grant.expiresAt().getEpochSecond();
-            byte[] digest = chain.typedData().grantDigest(bytes32(grant.patient().chainId()),
-                    bytes32(grant.grantee().chainId()), bytes32(grant.scopeHash()), expiry, BigInteger.valueOf(nonce));
+            byte[] digest = grant.digest(chain.typedData(), nonce);
             String signature;
             Consent.SignedBy signedBy;
             if (request.signature() != null) {
@@ -102,7 +125,7 @@ public class ConsentService {
                 signedBy = Consent.SignedBy.WALLET;
             } else {
                 signature = custodial(new SigningRequest("GRANT", patientId, request.granteeId(), grant.scopeHash(),
-                        expiry, Long.toString(nonce)), digest, grant.patient(), grant.grantee(),
+                        expiry, Long.toString(nonce), grant.organization()), digest, grant.patient(), grant.grantee(),
                         grant.onChainController());
                 signedBy = Consent.SignedBy.CUSTODIAL;
             }
@@ -118,6 +141,7 @@ public class ConsentService {
             consent.status = ConsentStatus.PENDING;
             consent.patientChainId = lower(grant.patient().chainId());
             consent.granteeChainId = lower(grant.grantee().chainId());
+            consent.granteeOrganizationId = grant.organization();
             consent.grantNonce = nonce;
             consent.grantCommandId = UUID.randomUUID();
             consent.signedBy = signedBy;
@@ -129,9 +153,10 @@ public class ConsentService {
                     consent.purpose, consent.expiresAt));
             outbox.append(new GrantConsent(consent.grantCommandId, consent.consentId, patientId,
                     consent.patientChainId, consent.granteeChainId, consent.scopeHash, expiry, Long.toString(nonce),
-                    signature));
-            LOG.infof("consent %s requested (patient %s, nonce %d, %s signature)", consent.consentId, patientId, nonce,
-                    signedBy.name().toLowerCase(Locale.ROOT));
+                    signature, consent.granteeOrganizationId));
+            LOG.infof("consent %s requested (patient %s, nonce %d, %s signature%s)", consent.consentId, patientId,
+                    nonce, signedBy.name().toLowerCase(Locale.ROOT),
+                    consent.granteeOrganizationId == null ? "" : ", grantee of " + consent.granteeOrganizationId);
             return consent;
         });
     }
@@ -142,14 +167,9 @@ public class ConsentService {
         long nonce = nonces.peek(patientId, grant.patient().chainId());
         long expiry = grant.expiresAt().getEpochSecond();
         ConsentTypedData typed = chain.typedData();
-        byte[] patient = bytes32(grant.patient().chainId());
-        byte[] grantee = bytes32(grant.grantee().chainId());
-        byte[] scope = bytes32(grant.scopeHash());
-        BigInteger n = BigInteger.valueOf(nonce);
         return new SigningPayload("GRANT", lower(grant.patient().chainId()), lower(grant.grantee().chainId()),
-                grant.scopeHash(), expiry, Long.toString(nonce),
-                hex(typed.grantDigest(patient, grantee, scope, expiry, n)),
-                typed.grantJson(patient, grantee, scope, expiry, n));
+                grant.scopeHash(), expiry, Long.toString(nonce), hex(grant.digest(typed, nonce)),
+                grant.json(typed, nonce), grant.organization());
     }
 
     private PreparedGrant prepare(UUID patientId, GrantRequest request) {
@@ -160,13 +180,47 @@ public class ConsentService {
         }
         ConsentScope scope = Scopes.normalise(request.categories(), request.recordIds(), request.all(),
                 config.maxRecordIds());
-        Party grantee = identity.party(request.granteeId())
-                .filter(p -> GRANTEE_ROLES.contains(p.role()) && p.chainId() != null)
-                .orElseThrow(() -> DomainException.invalidField("granteeId",
-                        "is not a registered practitioner or clinic"));
+        String organization = remoteOrganization(request.granteeOrganizationId());
+        Party grantee;
+        if (organization == null) {
+            grantee = identity.party(request.granteeId())
+                    .filter(p -> GRANTEE_ROLES.contains(p.role()) && p.chainId() != null)
+                    .orElseThrow(() -> DomainException.invalidField("granteeId",
+                            "is not a registered practitioner or clinic"));
+        } else {
+            // A party of another installation: its directory, not identity-service, knows it. The chain
+            // names it by an id its own installation recomputes (NetworkIds.remoteGranteeId).
+            grantee = new Party(request.granteeId(), null, null, null, null,
+                    hex(NetworkIds.remoteGranteeId(bytes32(organization), request.granteeId())), null);
+        }
         Party patient = patientParty(patientId);
         return new PreparedGrant(patient, grantee, scope, Scopes.hash(scope), expiresAt,
-                chain.controllerOf(patient.chainId()));
+                chain.controllerOf(patient.chainId()), organization);
+    }
+
+    /**
+     * The grantee's organisation when the request names another installation (an ACTIVE member of the
+     * network), else null: omitted, or this installation's own id. 400 with a field error otherwise.
+     */
+    private String remoteOrganization(String given) {
+        if (given == null) {
+            return null;
+        }
+        String organization = lower(given);
+        if (chain.organizationId().filter(organization::equals).isPresent()) {
+            return null;
+        }
+        if (!chain.networkConfigured()) {
+            throw DomainException.invalidField("granteeOrganizationId",
+                    "names another organisation, but this installation belongs to no exchange network");
+        }
+        return switch (chain.memberStatus(organization)) {
+            case ACTIVE -> organization;
+            case SUSPENDED -> throw DomainException.invalidField("granteeOrganizationId",
+                    "is suspended from the exchange network");
+            case UNKNOWN -> throw DomainException.invalidField("granteeOrganizationId",
+                    "is not a member of the exchange network");
+        };
     }
 
     // ------------------------------------------------------------------------------------------
@@ -196,15 +250,15 @@ public class ConsentService {
             requireRevocable(consent);
             long nonce = nonces.allocate(patientId, consent.patientChainId);
             requireNonce(walletNonce, nonce);
-            byte[] digest = chain.typedData().revokeDigest(bytes32(consent.patientChainId),
-                    bytes32(consent.granteeChainId), bytes32(consent.scopeHash), BigInteger.valueOf(nonce));
+            byte[] digest = revokeDigest(chain.typedData(), consent, nonce);
             String signature;
             if (walletSignature != null) {
                 signature = verifyWallet(digest, walletSignature, patient, onChainController);
             } else {
                 Party grantee = new Party(consent.granteeId, null, null, null, null, consent.granteeChainId, null);
                 signature = custodial(new SigningRequest("REVOKE", patientId, consent.granteeId, consent.scopeHash,
-                        null, Long.toString(nonce)), digest, patient, grantee, onChainController);
+                        null, Long.toString(nonce), consent.granteeOrganizationId), digest, patient, grantee,
+                        onChainController);
             }
             Instant now = Instant.now();
             consent.revokeNonce = nonce;
@@ -215,7 +269,7 @@ public class ConsentService {
             state.update(consent, now);
             outbox.append(new RevokeConsent(consent.revokeCommandId, consent.consentId, patientId,
                     consent.patientChainId, consent.granteeChainId, consent.scopeHash, Long.toString(nonce),
-                    signature));
+                    signature, consent.granteeOrganizationId));
             LOG.infof("consent %s: revocation requested (nonce %d)", consentId, nonce);
             return consent;
         });
@@ -232,9 +286,20 @@ public class ConsentService {
         byte[] grantee = bytes32(consent.granteeChainId);
         byte[] scope = bytes32(consent.scopeHash);
         BigInteger n = BigInteger.valueOf(nonce);
+        String json = consent.granteeOrganizationId == null ? typed.revokeJson(patient, grantee, scope, n)
+                : typed.revokeRemoteJson(patient, bytes32(consent.granteeOrganizationId), grantee, scope, n);
         return new SigningPayload("REVOKE", consent.patientChainId, consent.granteeChainId, consent.scopeHash, null,
-                Long.toString(nonce), hex(typed.revokeDigest(patient, grantee, scope, n)),
-                typed.revokeJson(patient, grantee, scope, n));
+                Long.toString(nonce), hex(revokeDigest(typed, consent, nonce)), json, consent.granteeOrganizationId);
+    }
+
+    /** The Revoke (or, for a grantee of another organisation, RevokeRemote) digest of a consent. */
+    private static byte[] revokeDigest(ConsentTypedData typed, Consent consent, long nonce) {
+        BigInteger n = BigInteger.valueOf(nonce);
+        return consent.granteeOrganizationId == null
+                ? typed.revokeDigest(bytes32(consent.patientChainId), bytes32(consent.granteeChainId),
+                        bytes32(consent.scopeHash), n)
+                : typed.revokeRemoteDigest(bytes32(consent.patientChainId), bytes32(consent.granteeOrganizationId),
+                        bytes32(consent.granteeChainId), bytes32(consent.scopeHash), n);
     }
 
     private Consent ownConsent(UUID patientId, UUID consentId) {

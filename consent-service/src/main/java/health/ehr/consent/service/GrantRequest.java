@@ -10,5 +10,11 @@ import java.util.UUID;
  * (identity-service then signs with the patient's custodial key).
  */
 public record GrantRequest(UUID granteeId, List<String> categories, List<UUID> recordIds, Boolean all,
-        String purpose, Instant expiresAt, String signature, String nonce) {
+        String purpose, Instant expiresAt, String signature, String nonce, String granteeOrganizationId) {
+
+    /** A grant to a party of this installation. */
+    public GrantRequest(UUID granteeId, List<String> categories, List<UUID> recordIds, Boolean all, String purpose,
+            Instant expiresAt, String signature, String nonce) {
+        this(granteeId, categories, recordIds, all, purpose, expiresAt, signature, nonce, null);
+    }
 }

@@ -6,5 +6,5 @@ package health.ehr.consent.service;
  * names; {@code expiresAt} (unix seconds) only for grants.
  */
 public record SigningPayload(String kind, String patientChainId, String granteeChainId, String scopeHash,
-        Long expiresAt, String nonce, String digest, String typedData) {
+        Long expiresAt, String nonce, String digest, String typedData, String granteeOrganizationId) {
 }

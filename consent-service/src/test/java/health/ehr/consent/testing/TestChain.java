@@ -4,7 +4,9 @@ import static health.ehr.support.testing.LocalStack.env;
 
 import health.ehr.contracts.ContractDeployer;
 import health.ehr.contracts.ContractDeployer.Deployment;
+import health.ehr.contracts.NetworkIds;
 import health.ehr.contracts.generated.ConsentRegistry;
+import health.ehr.contracts.generated.OrganizationRegistry;
 import health.ehr.contracts.generated.PatientRegistry;
 import health.ehr.events.chain.GrantConsent;
 import health.ehr.events.chain.RevokeConsent;
@@ -73,7 +75,9 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
             return Map.of(
                     "consent.chain.rpc-url", anvil.url(),
                     "consent.chain.id", Long.toString(CHAIN_ID),
-                    "consent.chain.consent-registry", deployment.consentRegistry());
+                    "consent.chain.consent-registry", deployment.consentRegistry(),
+                    "consent.chain.organization-registry", deployment.organizationRegistry(),
+                    "consent.chain.organization-id", deployment.organizationId());
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up the test chain: " + e.getMessage(), e);
         }
@@ -125,18 +129,47 @@ public class TestChain implements QuarkusTestResourceLifecycleManager {
                 patients.register(Numeric.hexStringToByteArray(patientChainId), controller).encodeFunctionCall());
     }
 
-    /** Relays a GrantConsent command to ConsentRegistry.grantWithSig, as chain-anchor-service would. */
+    /** Relays a GrantConsent command to grantWithSig (or grantRemoteWithSig), as chain-anchor-service does. */
     public static SentTx relay(GrantConsent c) throws Exception {
+        if (c.remote()) {
+            return send(deployment.consentRegistry(), registry().grantRemoteWithSig(b32(c.patientChainId()),
+                    b32(c.granteeOrganizationId()), b32(c.granteeChainId()), b32(c.scopeHash()),
+                    BigInteger.valueOf(c.expiresAt()), new BigInteger(c.nonce()),
+                    Numeric.hexStringToByteArray(c.signature())).encodeFunctionCall());
+        }
         return send(deployment.consentRegistry(), registry().grantWithSig(b32(c.patientChainId()),
                 b32(c.granteeChainId()), b32(c.scopeHash()), BigInteger.valueOf(c.expiresAt()),
                 new BigInteger(c.nonce()), Numeric.hexStringToByteArray(c.signature())).encodeFunctionCall());
     }
 
-    /** Relays a RevokeConsent command to ConsentRegistry.revokeWithSig. */
+    /** Relays a RevokeConsent command to ConsentRegistry.revokeWithSig (or revokeRemoteWithSig). */
     public static SentTx relay(RevokeConsent c) throws Exception {
+        if (c.remote()) {
+            return send(deployment.consentRegistry(), registry().revokeRemoteWithSig(b32(c.patientChainId()),
+                    b32(c.granteeOrganizationId()), b32(c.granteeChainId()), b32(c.scopeHash()),
+                    new BigInteger(c.nonce()), Numeric.hexStringToByteArray(c.signature())).encodeFunctionCall());
+        }
         return send(deployment.consentRegistry(), registry().revokeWithSig(b32(c.patientChainId()),
                 b32(c.granteeChainId()), b32(c.scopeHash()), new BigInteger(c.nonce()),
                 Numeric.hexStringToByteArray(c.signature())).encodeFunctionCall());
+    }
+
+    /**
+     * Admits another organisation to the test network's OrganizationRegistry (account 7 governs it),
+     * suspended when asked; returns its id (0x hex, keccak256 of the name).
+     */
+    public static String admitOrganization(String name, boolean suspended) throws Exception {
+        OrganizationRegistry organizations = OrganizationRegistry.load(deployment.organizationRegistry(), web3j(),
+                new ReadonlyTransactionManager(web3j(), account7.getAddress()), new DefaultGasProvider());
+        byte[] id = NetworkIds.organizationId(name);
+        String other = account7.getAddress();
+        send(deployment.organizationRegistry(), organizations.admit(id, new OrganizationRegistry.Organization(name,
+                "http://" + name + ".test/exchange/v1", other, new byte[] {1}, other, other, other, other,
+                BigInteger.ONE, BigInteger.ZERO)).encodeFunctionCall());
+        if (suspended) {
+            send(deployment.organizationRegistry(), organizations.suspend(id).encodeFunctionCall());
+        }
+        return Numeric.toHexString(id);
     }
 
     public static ConsentRegistry registry() {

@@ -21,10 +21,12 @@ public final class SigningRequests {
             @NotBlank(message = "is required") String scopeHash,
             Long expiresAt,
             @NotBlank(message = "is required") @Pattern(regexp = "[0-9]{1,78}", message = "must be a decimal number")
-            String nonce) {
+            String nonce,
+            @Pattern(regexp = "0x[0-9a-fA-F]{64}", message = "must be 32 bytes of 0x hex")
+            String granteeOrganizationId) {
 
         Consent toConsent() {
-            return new Consent(kind, patientId, granteeId, scopeHash, expiresAt, nonce);
+            return new Consent(kind, patientId, granteeId, scopeHash, expiresAt, nonce, granteeOrganizationId);
         }
     }
 }

@@ -1,6 +1,7 @@
 package health.ehr.identity.service;
 
 import health.ehr.contracts.ConsentTypedData;
+import health.ehr.contracts.NetworkIds;
 import health.ehr.identity.Party;
 import health.ehr.identity.Patient;
 import health.ehr.identity.config.IdentityConfig;
@@ -19,6 +20,9 @@ import org.web3j.crypto.ECKeyPair;
  * Signs consent grants and revocations with a patient's custodial controller key. It builds the
  * EIP-712 typed data itself from the named fields, bound to the configured chain and
  * ConsentRegistry, so that it can only ever sign a consent of that patient, never arbitrary data.
+ * A grantee of another installation (a {@code granteeOrganizationId} is given) is signed as
+ * {@code GrantRemote} / {@code RevokeRemote}; its chain id is not this installation's keyed hash but
+ * {@link NetworkIds#remoteGranteeId}, which the grantee's installation recomputes.
  */
 @ApplicationScoped
 public class ConsentSigner {
@@ -42,8 +46,18 @@ public class ConsentSigner {
     /** Which ConsentRegistry operation is signed. */
     public enum Kind { GRANT, REVOKE }
 
-    /** The fields of a Grant or Revoke ({@code expiresAt} for a grant only); the chain ids are derived here. */
-    public record Consent(Kind kind, UUID patientId, UUID granteeId, String scopeHash, Long expiresAt, String nonce) {
+    /**
+     * The fields of a Grant or Revoke ({@code expiresAt} for a grant only); the chain ids are derived here.
+     * {@code granteeOrganizationId} (0x bytes32) names the grantee's organisation when it is another
+     * installation, else null.
+     */
+    public record Consent(Kind kind, UUID patientId, UUID granteeId, String scopeHash, Long expiresAt, String nonce,
+            String granteeOrganizationId) {
+
+        /** A consent for a party of this installation. */
+        public Consent(Kind kind, UUID patientId, UUID granteeId, String scopeHash, Long expiresAt, String nonce) {
+            this(kind, patientId, granteeId, scopeHash, expiresAt, nonce, null);
+        }
     }
 
     /** The signature (65 bytes r‖s‖v) and what it was computed over, all 0x hex. */
@@ -55,33 +69,47 @@ public class ConsentSigner {
     public Signature sign(Consent request) {
         Patient patient = patients.findByIdOptional(request.patientId())
                 .orElseThrow(() -> DomainException.notFound("No patient " + request.patientId() + "."));
-        Party grantee = parties.findByIdOptional(request.granteeId())
-                .filter(p -> GRANTEE_ROLES.contains(p.role))
-                .orElseThrow(() -> DomainException.invalidField("granteeId", "is not a practitioner or clinic"));
+        byte[] organization = request.granteeOrganizationId() == null ? null
+                : parseBytes32(request.granteeOrganizationId(), "granteeOrganizationId");
+        byte[] granteeChainId;
+        if (organization == null) {
+            Party grantee = parties.findByIdOptional(request.granteeId())
+                    .filter(p -> GRANTEE_ROLES.contains(p.role))
+                    .orElseThrow(() -> DomainException.invalidField("granteeId", "is not a practitioner or clinic"));
+            granteeChainId = chain.chainId(grantee.partyId);
+        } else {
+            // A party of another installation: unknown here by design; consent-service checked its organisation.
+            granteeChainId = NetworkIds.remoteGranteeId(organization, request.granteeId());
+        }
         byte[] patientChainId = chain.chainId(patient.patientId);
-        byte[] granteeChainId = chain.chainId(grantee.partyId);
-        byte[] scopeHash = parseBytes32(request.scopeHash());
+        byte[] scopeHash = parseBytes32(request.scopeHash(), "scopeHash");
         BigInteger nonce = new BigInteger(request.nonce());
         byte[] digest = switch (request.kind()) {
             case GRANT -> {
                 if (request.expiresAt() == null || request.expiresAt() <= 0) {
                     throw DomainException.invalidField("expiresAt", "is required for a grant");
                 }
-                yield typedData.grantDigest(patientChainId, granteeChainId, scopeHash, request.expiresAt(), nonce);
+                yield organization == null
+                        ? typedData.grantDigest(patientChainId, granteeChainId, scopeHash, request.expiresAt(), nonce)
+                        : typedData.grantRemoteDigest(patientChainId, organization, granteeChainId, scopeHash,
+                                request.expiresAt(), nonce);
             }
-            case REVOKE -> typedData.revokeDigest(patientChainId, granteeChainId, scopeHash, nonce);
+            case REVOKE -> organization == null
+                    ? typedData.revokeDigest(patientChainId, granteeChainId, scopeHash, nonce)
+                    : typedData.revokeRemoteDigest(patientChainId, organization, granteeChainId, scopeHash, nonce);
         };
         ECKeyPair key = chain.unwrap(patient.patientId, patient.wrappedKey, patient.kekId);
         byte[] signature = ConsentTypedData.sign(digest, key);
-        LOG.infof("signed a consent %s for patient %s", request.kind(), patient.patientId);
+        LOG.infof("signed a consent %s for patient %s%s", request.kind(), patient.patientId,
+                organization == null ? "" : " (grantee of another organisation)");
         return new Signature(hex(patientChainId), hex(granteeChainId), patient.controllerAddress, hex(digest),
                 hex(signature));
     }
 
-    private static byte[] parseBytes32(String hex) {
+    private static byte[] parseBytes32(String hex, String field) {
         String digits = hex.startsWith("0x") ? hex.substring(2) : hex;
         if (!digits.matches("[0-9a-fA-F]{64}")) {
-            throw DomainException.invalidField("scopeHash", "must be 32 bytes of 0x hex");
+            throw DomainException.invalidField(field, "must be 32 bytes of 0x hex");
         }
         return HexFormat.of().parseHex(digits);
     }
