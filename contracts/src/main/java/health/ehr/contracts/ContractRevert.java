@@ -38,7 +38,8 @@ import org.web3j.utils.Numeric;
  */
 public record ContractRevert(String name, List<Type> arguments, String data) {
 
-    private static final String[] ABIS = {"PatientRegistry", "ConsentRegistry", "AnchorRegistry"};
+    private static final String[] ABIS = {"PatientRegistry", "ConsentRegistry", "AnchorRegistry",
+        "OrganizationRegistry"};
     private static final Map<String, ErrorAbi> KNOWN = loadKnownErrors();
 
     /**

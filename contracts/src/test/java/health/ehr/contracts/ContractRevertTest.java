@@ -35,6 +35,13 @@ class ContractRevertTest {
         ContractRevert anchored = ContractRevert.decode(selector("AnchorRegistryAlreadyAnchored(bytes32)")
                 + FunctionEncoder.encodeConstructor(List.of(new Bytes32(root)))).orElseThrow();
         assertEquals("AnchorRegistryAlreadyAnchored", anchored.name());
+        ContractRevert notController = ContractRevert.decode(
+                selector("OrganizationRegistryNotController(bytes32,address)")
+                        + FunctionEncoder.encodeConstructor(List.of(new Bytes32(root), new Address(SIGNER))))
+                .orElseThrow();
+        assertEquals("OrganizationRegistryNotController", notController.name());
+        ContractRevert remote = ContractRevert.decode(selector("ConsentRegistryZeroOrganization()")).orElseThrow();
+        assertEquals("ConsentRegistryZeroOrganization", remote.name());
         ContractRevert unauthorized = ContractRevert.decode(
                 selector("AccessControlUnauthorizedAccount(address,bytes32)")
                         + FunctionEncoder.encodeConstructor(List.of(new Address(SIGNER), new Bytes32(root))))
