@@ -45,7 +45,7 @@ class EventCodecTest {
         UUID patient = UUID.randomUUID();
         ConsentGranted granted = new ConsentGranted(UUID.randomUUID(), patient, UUID.randomUUID(),
                 new ConsentScope(List.of("LAB_RESULT"), null, null), Instant.parse("2027-01-01T00:00:00Z"),
-                "0x" + "12".repeat(32), 42L);
+                "0x" + "12".repeat(32), 42L, null);
         CloudEvent<ConsentGranted> sent = CloudEvent.of("/consent-service", granted);
 
         CloudEvent<EventData> received = codec.read(codec.write(sent));

@@ -57,6 +57,10 @@ import org.jboss.logging.Logger;
  * asks that way before showing a patient's profile). A category matches scopes {@code all} and
  * categories naming it; a record matches {@code all} and record lists naming it; both together match
  * either. Among several matches the one that expires last is answered.
+ *
+ * <p>Only consents naming a party of this installation count ({@code grantee_organization_id} NULL): a
+ * consent naming another organisation's party is checked on chain by the holder's exchange door, and
+ * never permits a read here, whatever that party's id.
  */
 @ApplicationScoped
 public class ConsentCheck {
@@ -70,14 +74,15 @@ public class ConsentCheck {
 
     private static final String SELECT = "SELECT c.consent_id, c.expires_at FROM consent_coverage v"
             + " JOIN consent c ON c.consent_id = v.consent_id"
-            + " WHERE v.patient_id = ? AND v.grantee_id = ?";
+            + " WHERE v.patient_id = ? AND v.grantee_id = ? AND c.grantee_organization_id IS NULL";
     private static final String ACTIVE = " AND c.status = 'ACTIVE' AND c.expires_at > ?"
             + " ORDER BY c.expires_at DESC LIMIT 1";
 
     /** Every ACTIVE consent of a pair with its items: what the cache holds per pair. */
     private static final String PAIR = "SELECT c.consent_id, c.expires_at, v.item FROM consent_coverage v"
             + " JOIN consent c ON c.consent_id = v.consent_id"
-            + " WHERE v.patient_id = ? AND v.grantee_id = ? AND c.status = 'ACTIVE'";
+            + " WHERE v.patient_id = ? AND v.grantee_id = ? AND c.status = 'ACTIVE'"
+            + " AND c.grantee_organization_id IS NULL";
 
     /** The change feed: consents whose state moved since a moment. */
     private static final String CHANGED = "SELECT consent_id, patient_id, grantee_id, updated_at FROM consent"

@@ -106,12 +106,13 @@ public class ConsentState {
                 if (before == ConsentStatus.PENDING || before == ConsentStatus.FAILED) {
                     outbox.append(new ConsentGranted(consent.consentId, consent.patientId, consent.granteeId,
                             scope(consent), consent.expiresAt, consent.transactionHash,
-                            consent.blockNumber == null ? 0 : consent.blockNumber));
+                            consent.blockNumber == null ? 0 : consent.blockNumber, consent.granteeOrganizationId));
                 }
             }
             case REVOKED -> outbox.append(new ConsentRevoked(consent.consentId, consent.patientId,
                     consent.granteeId, consent.revocationTransactionHash,
-                    consent.revocationBlockNumber == null ? 0 : consent.revocationBlockNumber));
+                    consent.revocationBlockNumber == null ? 0 : consent.revocationBlockNumber,
+                    consent.granteeOrganizationId));
             case EXPIRED -> outbox.append(new ConsentExpired(consent.consentId, consent.patientId,
                     consent.granteeId, consent.expiresAt.isAfter(now) ? now : consent.expiresAt));
             default -> {

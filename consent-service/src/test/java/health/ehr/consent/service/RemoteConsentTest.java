@@ -105,6 +105,9 @@ class RemoteConsentTest {
         byte[] scope = Numeric.hexStringToByteArray(command.scopeHash());
         assertThat(TestChain.registry().isPermittedRemote(patientId, org, grantee, scope).send(), equalTo(true));
         assertThat(TestChain.registry().isPermitted(patientId, grantee, scope).send(), equalTo(false));
+        // consent-service's check answers for readers of this installation: an ACTIVE consent naming a
+        // party of another organisation never permits a read here, whatever that party's id.
+        assertThat(ConsentApi.permitted(patient.id(), remoteDoctor, "LAB_RESULT", null), equalTo(false));
 
         ConsentApi.revokeWithWallet(patient, wallet, consentId).then().log().ifValidationFails().statusCode(202)
                 .body("status", equalTo("REVOKING"));

@@ -77,10 +77,15 @@ public class NotificationHandler implements BatchEventHandler {
             planner.plan(id, a.patientId(), MailKind.APPOINTMENT_REMINDER, at(a.start()), a.start());
         } else if (data instanceof ConsentGranted c) {
             planner.plan(id, c.patientId(), MailKind.CONSENT_GRANTED, Map.of());
-            planner.plan(id, c.granteeId(), MailKind.CONSENT_GRANTED, Map.of());
+            // A grantee of another installation is not known here: its own installation tells it.
+            if (c.granteeOrganizationId() == null) {
+                planner.plan(id, c.granteeId(), MailKind.CONSENT_GRANTED, Map.of());
+            }
         } else if (data instanceof ConsentRevoked c) {
             planner.plan(id, c.patientId(), MailKind.CONSENT_REVOKED, Map.of());
-            planner.plan(id, c.granteeId(), MailKind.CONSENT_REVOKED, Map.of());
+            if (c.granteeOrganizationId() == null) {
+                planner.plan(id, c.granteeId(), MailKind.CONSENT_REVOKED, Map.of());
+            }
         } else if (data instanceof EmergencyAccessUsed e) {
             planner.plan(id, e.patientId(), MailKind.EMERGENCY_ACCESS, at(e.at()));
         } else if (data instanceof RecordStored r && r.authorId() != null && !r.authorId().equals(r.patientId())) {

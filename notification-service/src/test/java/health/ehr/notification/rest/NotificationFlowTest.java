@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.ehr.events.CloudEvent;
 import health.ehr.events.appointments.AppointmentBooked;
+import health.ehr.events.consent.ConsentGranted;
+import health.ehr.events.consent.ConsentScope;
 import health.ehr.events.records.EmergencyAccessUsed;
 import health.ehr.events.records.RecordStored;
 import health.ehr.notification.Delivery;
@@ -152,6 +154,23 @@ class NotificationFlowTest {
                 Instant.now(), Instant.now()));
         awaitMails(mail, 1, WAIT);
         assertEquals(0, deliveriesOf(own.id()).size());
+    }
+
+    /**
+     * A consent naming a practitioner of another installation (issue 17) mails the patient only: that
+     * practitioner is unknown here (a mail to them could only fail), and their installation tells them.
+     */
+    @Test
+    void aConsentForAPartyOfAnotherInstallationMailsOnlyThePatient() {
+        String mail = LocalStack.uniqueEmail("remote-grant");
+        UUID patient = Events.patient(mail);
+        CloudEvent<ConsentGranted> granted = Events.publish("/consent-service", new ConsentGranted(UUID.randomUUID(),
+                patient, UUID.randomUUID(), ConsentScope.everything(), Instant.now().plus(30, ChronoUnit.DAYS),
+                "0x" + "ab".repeat(32), 7L, "0x" + "cd".repeat(32)));
+        awaitMails(mail, 1, WAIT);
+        List<Delivery> planned = deliveriesOf(granted.id());
+        assertEquals(1, planned.size(), "deliveries of the grant: " + planned.size());
+        assertEquals(patient, planned.get(0).partyId);
     }
 
     @Test

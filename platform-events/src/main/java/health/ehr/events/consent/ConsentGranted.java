@@ -6,7 +6,9 @@ import java.util.UUID;
 
 /**
  * A consent grant reached the confirmation depth on chain and is active. CloudEvents type
- * {@code ehr.consent.ConsentGranted.v1}.
+ * {@code ehr.consent.ConsentGranted.v1}. {@code granteeOrganizationId} is null for a grantee of this
+ * installation, else the grantee's organisation in the exchange network (0x bytes32): that party is
+ * not known here (no mail, no local read).
  */
 public record ConsentGranted(
         UUID consentId,
@@ -15,7 +17,8 @@ public record ConsentGranted(
         ConsentScope scope,
         Instant expiresAt,
         String transactionHash,
-        long blockNumber) implements EventData {
+        long blockNumber,
+        String granteeOrganizationId) implements EventData {
 
     public static final String TYPE = "ehr.consent.ConsentGranted.v1";
 

@@ -5,13 +5,15 @@ import java.util.UUID;
 
 /**
  * A consent revocation reached the confirmation depth on chain. CloudEvents type {@code ehr.consent.ConsentRevoked.v1}.
+ * {@code granteeOrganizationId} as in {@link ConsentGranted}: null for a grantee of this installation.
  */
 public record ConsentRevoked(
         UUID consentId,
         UUID patientId,
         UUID granteeId,
         String transactionHash,
-        long blockNumber) implements EventData {
+        long blockNumber,
+        String granteeOrganizationId) implements EventData {
 
     public static final String TYPE = "ehr.consent.ConsentRevoked.v1";
 
