@@ -71,7 +71,7 @@ if ((frozen)); then
     mkdir -p "$copy/deploy"
     cp -a "$ROOT/deploy/local" "$ROOT/deploy/keycloak" "$copy/deploy/"
     for name in identity-service records-service consent-service appointment-service notification-service \
-      chain-anchor-service; do
+      chain-anchor-service exchange-service; do
       [[ -f $ROOT/$name/target/quarkus-app/quarkus-run.jar ]] || die "$name is not built"
       mkdir -p "$copy/$name/target"
       cp -a "$ROOT/$name/target/quarkus-app" "$copy/$name/target/"
