@@ -217,6 +217,8 @@ class ContractsIT {
         OrganizationEntry raw = OrganizationEntry.read(web3j, deployment.organizationRegistry(),
                 Numeric.hexStringToByteArray(deployment.organizationId()));
         assertEquals(OrganizationEntry.ACTIVE, raw.status());
+        assertEquals("hospital-a", raw.name());
+        assertEquals("http://localhost:8080/exchange/v1", raw.endpoint());
         assertEquals(deployment.consentRegistry(), raw.consentRegistry());
         assertEquals(ACCOUNT_9, raw.controller());
         assertEquals(ACCOUNT_9, raw.signer(), "placeholder signer: the controller");

@@ -1,6 +1,7 @@
 package health.ehr.exchange.client;
 
 import health.ehr.contracts.ChainUnavailableException;
+import health.ehr.contracts.OrganizationEntry;
 import health.ehr.contracts.generated.OrganizationRegistry;
 import health.ehr.exchange.config.ExchangeConfig;
 import jakarta.annotation.PreDestroy;
@@ -14,17 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import okhttp3.OkHttpClient;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.TypeReference;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.DynamicBytes;
-import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.Type;
-import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Bytes32;
-import org.web3j.abi.datatypes.generated.Uint64;
-import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
@@ -32,9 +23,7 @@ import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthBlock;
-import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -63,14 +52,6 @@ public class ChainOrganizationDirectory implements OrganizationDirectory {
             "SignerRotated(bytes32,address,address)",
             "EncryptionKeyRotated(bytes32,bytes)",
             "RegistriesChanged(bytes32,address,address,address)").stream().map(Hash::sha3String).toList();
-
-    /** The fields of {@code OrganizationRegistry.Organization}, in order. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static final List<TypeReference<Type>> ORGANIZATION_FIELDS = (List) List.of(
-            new TypeReference<Utf8String>() { }, new TypeReference<Utf8String>() { },
-            new TypeReference<Address>() { }, new TypeReference<DynamicBytes>() { },
-            new TypeReference<Address>() { }, new TypeReference<Address>() { }, new TypeReference<Address>() { },
-            new TypeReference<Address>() { }, new TypeReference<Uint8>() { }, new TypeReference<Uint64>() { });
 
     private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
     /** Enough for the largest controller call (an encryption key of a few hundred bytes). */
@@ -112,34 +93,15 @@ public class ChainOrganizationDirectory implements OrganizationDirectory {
 
     @Override
     public Optional<RegisteredOrganization> organization(String organizationId) {
-        // Read with a plain eth_call and decoded here: web3j 4.13 cannot decode the wrapper's returned
-        // struct ("Type cannot be encoded: class java.lang.Class"). A returned tuple is encoded exactly like
-        // its fields as a parameter list, after one word that points at it.
-        String data = FunctionEncoder.encode(new Function("organization",
-                List.of(new Bytes32(bytes32(organizationId))), List.of()));
-        String output = call("organization", () -> {
-            EthCall answer = check(web3j.ethCall(Transaction.createEthCallTransaction(ZERO_ADDRESS, registryAddress,
-                    data), DefaultBlockParameterName.LATEST).send());
-            if (answer.isReverted()) {
-                throw new IOException("organization() reverted: " + answer.getRevertReason());
-            }
-            return Numeric.cleanHexPrefix(answer.getValue());
-        });
-        if (output.length() < 64 * 11) {
-            throw new ChainUnavailableException("organization() answered " + output.length() / 2
-                    + " bytes: is " + registryAddress + " an OrganizationRegistry?");
-        }
-        List<Type> fields = FunctionReturnDecoder.decode(output.substring(64), ORGANIZATION_FIELDS);
-        RegisteredOrganization.Status status = RegisteredOrganization.Status.of(
-                ((Uint8) fields.get(8)).getValue().intValue());
+        OrganizationEntry entry = call("organization",
+                () -> OrganizationEntry.read(web3j, registryAddress, bytes32(organizationId)));
+        RegisteredOrganization.Status status = RegisteredOrganization.Status.of(entry.status());
         if (status == RegisteredOrganization.Status.NONE) {
             return Optional.empty();
         }
-        return Optional.of(new RegisteredOrganization(organizationId.toLowerCase(Locale.ROOT),
-                ((Utf8String) fields.get(0)).getValue(), ((Utf8String) fields.get(1)).getValue(), address(fields, 2),
-                Numeric.toHexString(((DynamicBytes) fields.get(3)).getValue()), address(fields, 4),
-                address(fields, 5), address(fields, 6), address(fields, 7), status,
-                ((Uint64) fields.get(9)).getValue().longValueExact()));
+        return Optional.of(new RegisteredOrganization(organizationId.toLowerCase(Locale.ROOT), entry.name(),
+                entry.endpoint(), entry.signer(), entry.encryptionKey(), entry.patientRegistry(),
+                entry.consentRegistry(), entry.anchorRegistry(), entry.controller(), status, entry.updatedAt()));
     }
 
     @Override
@@ -233,10 +195,6 @@ public class ChainOrganizationDirectory implements OrganizationDirectory {
             throw new IllegalArgumentException("an organisation id is 32 bytes");
         }
         return bytes;
-    }
-
-    private static String address(List<Type> fields, int index) {
-        return ((Address) fields.get(index)).getValue().toLowerCase(Locale.ROOT);
     }
 
     private static <R extends Response<?>> R check(R response) throws IOException {
